@@ -1,0 +1,9 @@
+from django import forms
+
+from .models import Room
+
+
+class RoomForm(forms.ModelForm):
+    class Meta:
+        model = Room
+        fields = ["name", "floor", "capacity", "purpose", "is_active"]

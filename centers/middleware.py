@@ -1,0 +1,45 @@
+from django.contrib.auth.views import redirect_to_login
+from django.db.models import Q
+from django.http import Http404
+
+from .models import Center, Membership
+from .permissions import perms_for_roles
+
+
+class CenterScopeMiddleware:
+    """Resolve ``/c/<center>/…`` once per request.
+
+    Sets ``request.center``, ``request.center_roles`` and ``request.center_perms``.
+    A user with no role in that centre gets 404, exactly as for a centre that
+    does not exist, so URLs reveal nothing about other centres.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.center = None
+        request.center_roles = frozenset()
+        request.center_perms = frozenset()
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        code = view_kwargs.get("center")
+        if code is None:
+            return None
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        roles = frozenset(
+            Membership.objects.filter(user=request.user)
+            .filter(Q(center__code=code) | Q(center__isnull=True))
+            .values_list("role", flat=True)
+        )
+        if not roles:
+            raise Http404
+        try:
+            request.center = Center.objects.get(code=code)
+        except Center.DoesNotExist:
+            raise Http404 from None
+        request.center_roles = roles
+        request.center_perms = perms_for_roles(roles)
+        return None

@@ -1,0 +1,78 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from . import selectors, services
+from .forms import RoomForm
+from .models import Role
+from .permissions import Perm, require_perm
+
+
+@login_required
+def home(request):
+    centers = list(selectors.center_list_for(user=request.user))
+    if len(centers) == 1:
+        return redirect("centers:dashboard", center=centers[0].code)
+    return render(request, "centers/home.html", {"centers": centers})
+
+
+@require_perm(Perm.VIEW_CENTER)
+def dashboard(request, center):
+    rooms = selectors.room_list(center=request.center).filter(is_active=True)
+    role_labels = sorted(Role(role).label for role in request.center_roles)
+    return render(request, "centers/dashboard.html", {"rooms": rooms, "role_labels": role_labels})
+
+
+@require_perm(Perm.VIEW_CENTER)
+def room_list(request, center):
+    return render(request, "centers/room_list.html", {"rooms": selectors.room_list(center=request.center)})
+
+
+def _get_room(request, pk):
+    # Scoped to the centre in the URL: another centre's room is a 404.
+    return get_object_or_404(selectors.room_list(center=request.center), pk=pk)
+
+
+@require_perm(Perm.VIEW_CENTER)
+def room_detail(request, center, pk):
+    return render(request, "centers/room_detail.html", {"room": _get_room(request, pk)})
+
+
+def _room_form_page(request, form, room=None):
+    return render(request, "centers/room_form.html", {"form": form, "room": room})
+
+
+@require_perm(Perm.MANAGE_ROOMS)
+def room_create(request, center):
+    form = RoomForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            room = services.room_create(center=request.center, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Room “%(name)s” added.") % {"name": room.name})
+            return redirect("centers:room_detail", center=request.center.code, pk=room.pk)
+    return _room_form_page(request, form)
+
+
+@require_perm(Perm.MANAGE_ROOMS)
+def room_edit(request, center, pk):
+    room = _get_room(request, pk)
+    form = RoomForm(request.POST or None, instance=room)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.room_update(room=room, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Room “%(name)s” saved.") % {"name": room.name})
+            return redirect("centers:room_detail", center=request.center.code, pk=room.pk)
+    return _room_form_page(request, form, room)
+
+
+@require_perm(Perm.VIEW_STAFF)
+def staff(request, center):
+    return render(request, "centers/staff.html", {"memberships": selectors.staff_list(center=request.center)})

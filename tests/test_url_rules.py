@@ -1,0 +1,121 @@
+"""Every URL has a rule: centre-scoped URLs are walked with every role of the
+own centre and of another one, so no view can ship without scoping."""
+
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from centers.models import Role
+
+CENTER_ROLES = {r.value for r in Role} - {"national_manager", "data_protection_officer"}
+EVERYONE = {r.value for r in Role}
+
+
+@dataclass(frozen=True)
+class Rule:
+    allowed: set  # roles that get 200 in their own centre; every other role gets 403
+    objects: dict = field(
+        default_factory=dict
+    )  # URL kwarg -> attribute of World holding the object per centre
+
+
+# One row per URL under /c/<center>/. A new centre view fails
+# test_every_center_url_has_a_rule until it is added here.
+CENTER_URLS = {
+    "centers:dashboard": Rule(allowed=EVERYONE),
+    "centers:room_list": Rule(allowed=EVERYONE),
+    "centers:room_detail": Rule(allowed=EVERYONE, objects={"pk": "rooms"}),
+    "centers:room_create": Rule(allowed={"center_manager"}),
+    "centers:room_edit": Rule(allowed={"center_manager"}, objects={"pk": "rooms"}),
+    "centers:staff": Rule(allowed={"center_manager"}),
+}
+
+# URLs outside any centre, each with the reason it needs no centre rule.
+GLOBAL_URLS = {
+    "home": "lists only the user's own centres",
+    "healthz": "states of database and broker, no data",
+    "login": "public",
+    "logout": "ends the user's own session",
+    "password_change": "the user's own account",
+    "password_change_done": "the user's own account",
+    "set_language": "a cookie",
+}
+
+
+def _walk(patterns, prefix="", namespace=""):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
+            yield from _walk(p.url_patterns, prefix + str(p.pattern), ns)
+        elif isinstance(p, URLPattern):
+            yield prefix + str(p.pattern), namespace, f"{namespace}{p.name}" if p.name else None
+
+
+def _all_urls():
+    # The Django admin is for superusers' reference data and has its own permission system.
+    return [
+        (route, name) for route, ns, name in _walk(get_resolver().url_patterns) if not ns.startswith("admin:")
+    ]
+
+
+def test_every_center_url_has_a_rule():
+    center_routes = {name for route, name in _all_urls() if "<str:center>" in route}
+    assert center_routes, "no centre-scoped URL found: did the /c/<center>/ prefix change?"
+    assert center_routes == set(CENTER_URLS), "add each centre URL to CENTER_URLS with its rule"
+
+
+def test_every_other_url_is_classified():
+    others = {name for route, name in _all_urls() if "<str:center>" not in route}
+    assert None not in others, "every URL needs a name"
+    assert others == set(GLOBAL_URLS), "a URL outside /c/<center>/ must say here why it needs no centre rule"
+
+
+def _url(world, name, center_code, object_center_code=None):
+    rule = CENTER_URLS[name]
+    kwargs = {"center": center_code}
+    for kwarg, attribute in rule.objects.items():
+        kwargs[kwarg] = getattr(world, attribute)[object_center_code or center_code].pk
+    return reverse(name, kwargs=kwargs)
+
+
+def _users_of(world, role):
+    """(own-centre user, other-centre user) for a role; national roles have no other centre."""
+    if role in CENTER_ROLES:
+        return world.user("ANK", role), world.user("IST", role)
+    return world.user(None, role), None
+
+
+@pytest.mark.parametrize("role", sorted(EVERYONE))
+@pytest.mark.parametrize("name", sorted(CENTER_URLS))
+def test_role_matrix(client, world, name, role):
+    own_user, other_user = _users_of(world, role)
+    url = _url(world, name, "ANK")
+
+    client.force_login(own_user)
+    expected = 200 if role in CENTER_URLS[name].allowed else 403
+    assert client.get(url).status_code == expected, f"{role} of ANK on {url}"
+
+    if other_user is not None:
+        client.force_login(other_user)
+        assert client.get(url).status_code == 404, f"{role} of IST on {url}"
+        assert client.post(url, {}).status_code == 404, f"{role} of IST posting to {url}"
+
+
+@pytest.mark.parametrize("name", sorted(n for n, r in CENTER_URLS.items() if r.objects))
+def test_object_of_other_center_under_own_prefix_is_404(client, world, name):
+    # The IST manager asks for an ANK object through the IST prefix.
+    client.force_login(world.user("IST", "center_manager"))
+    assert client.get(_url(world, name, "IST", object_center_code="ANK")).status_code == 404
+
+
+@pytest.mark.parametrize("name", sorted(CENTER_URLS))
+def test_anonymous_is_sent_to_login(client, world, name):
+    response = client.get(_url(world, name, "ANK"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_unknown_center_is_404_like_a_foreign_one(client, world):
+    client.force_login(world.user("ANK", "center_manager"))
+    assert client.get(reverse("centers:dashboard", kwargs={"center": "NOPE"})).status_code == 404
