@@ -4,7 +4,12 @@ Tests ask for ``world`` and log in as ``world.user("ANK", "reception")``.
 """
 
 import os
+import shutil
+import subprocess
+import sys
+import uuid
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -73,3 +78,98 @@ def assert_other_center_gets_404(client):
         assert client.post(url, {}).status_code == 404, f"POST {url} as {user}"
 
     return check
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker):
+    """A real ``celery worker`` process on the Redis broker, using the test database.
+
+    It consumes a queue of its own, so a developer's running ``make worker``
+    never steals the test's tasks.
+    """
+    from django.conf import settings
+    from django.db import connection
+
+    from config.celery import app
+
+    if not settings.REDIS_URL:
+        require_in_ci("REDIS_URL is not set: no broker for a real Celery worker")
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        database_url = f"sqlite:///{db['NAME']}"
+    else:
+        host = f"{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}"
+        database_url = f"postgres://{db['USER']}:{db['PASSWORD']}@{host}/{db['NAME']}"
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    env = {**os.environ, "DATABASE_URL": database_url, "CELERY_QUEUE": queue}
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--pool=solo",
+            "--loglevel=WARNING",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-Q",
+            queue,
+        ],
+        cwd=Path(__file__).parent,
+        env=env,
+    )
+    previous_queue = app.conf.task_default_queue
+    app.conf.task_default_queue = queue
+    try:
+        yield process
+    finally:
+        app.conf.task_default_queue = previous_queue
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def _chromium_path():
+    return os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """The system Chromium driven by Playwright (no browser download)."""
+    path = _chromium_path()
+    if not path:
+        require_in_ci("Chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the test itself
+    # still talks to the database synchronously, which is safe here.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=path,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium, live_server):
+    context = chromium.new_context(base_url=live_server.url, locale="en-GB")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()

@@ -1,0 +1,37 @@
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from centers.tests.factories import TEST_PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def log_in(page, username):
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+
+def test_reception_switches_to_arabic_and_logs_out(page, world):
+    log_in(page, "ank_reception")
+    expect(page.get_by_role("heading", name=re.compile("Ankara Community Centre"))).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("dir", "ltr")
+
+    page.get_by_label("Language").select_option("ar")
+    page.get_by_role("button", name="Change language").click()
+
+    html = page.locator("html")
+    expect(html).to_have_attribute("dir", "rtl")
+    expect(html).to_have_attribute("lang", "ar")
+    expect(page.locator('link[href*="bootstrap.rtl.min.css"]')).to_have_count(1)
+    # The page itself is translated, not only flipped.
+    expect(page.get_by_role("button", name="تسجيل الخروج")).to_be_visible()
+    # Bootstrap's RTL sheet really loaded: the body's text starts on the right.
+    assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
+
+    page.get_by_role("button", name="تسجيل الخروج").click()
+    expect(page).to_have_url(re.compile(r"/accounts/login/"))
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
