@@ -1,4 +1,5 @@
-"""The shared test world: two centres, a user of every role in each, rooms.
+"""The shared test world: two centres, each with a user of every role, a room,
+and a registered person heading a household.
 
 Tests ask for ``world`` and log in as ``world.user("ANK", "reception")``.
 """
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
+from beneficiaries.tests.factories import BeneficiaryFactory, HouseholdFactory
 from centers.models import NATIONAL_ROLES, Role
 from centers.tests.factories import CenterFactory, MembershipFactory, RoomFactory, UserFactory
 
@@ -38,6 +40,8 @@ class World:
     centers: dict = field(default_factory=dict)
     users: dict = field(default_factory=dict)
     rooms: dict = field(default_factory=dict)
+    people: dict = field(default_factory=dict)
+    households: dict = field(default_factory=dict)
 
     def user(self, center_code: str | None, role: str):
         return self.users[(center_code, role)]
@@ -56,6 +60,16 @@ def world(db):
             user = UserFactory(username=f"{code.lower()}_{role.value}")
             MembershipFactory(user=user, center=center, role=role)
             w.users[(code, role.value)] = user
+        household = HouseholdFactory(center=center, created_by=w.users[(code, "reception")])
+        w.households[code] = household
+        w.people[code] = BeneficiaryFactory(
+            center=center,
+            registered_by=w.users[(code, "reception")],
+            first_name="Ahmad",
+            last_name=f"{city}li",
+            household=household,
+            relationship_to_head="head",
+        )
     for role in NATIONAL_ROLES:
         user = UserFactory(username=role.value)
         MembershipFactory(user=user, center=None, role=role)

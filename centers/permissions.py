@@ -16,14 +16,22 @@ class Perm(StrEnum):
     VIEW_CENTER = "view_center"
     MANAGE_ROOMS = "manage_rooms"
     VIEW_STAFF = "view_staff"
+    VIEW_BENEFICIARIES = "view_beneficiaries"
+    REGISTER_BENEFICIARIES = "register_beneficiaries"  # register, edit, record consent, print cards
+    MERGE_BENEFICIARIES = "merge_beneficiaries"
 
 
+_FRONT_DESK = {Perm.VIEW_CENTER, Perm.VIEW_BENEFICIARIES, Perm.REGISTER_BENEFICIARIES}
+
+# National roles see aggregates, never individual records (DESIGN.md).
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
-    Role.RECEPTION: frozenset({Perm.VIEW_CENTER}),
-    Role.SOCIAL_WORKER: frozenset({Perm.VIEW_CENTER}),
-    Role.PSYCHOLOGIST: frozenset({Perm.VIEW_CENTER}),
-    Role.TRAINER: frozenset({Perm.VIEW_CENTER}),
-    Role.CENTER_MANAGER: frozenset({Perm.VIEW_CENTER, Perm.MANAGE_ROOMS, Perm.VIEW_STAFF}),
+    Role.RECEPTION: frozenset(_FRONT_DESK),
+    Role.SOCIAL_WORKER: frozenset(_FRONT_DESK),
+    Role.PSYCHOLOGIST: frozenset({Perm.VIEW_CENTER, Perm.VIEW_BENEFICIARIES}),
+    Role.TRAINER: frozenset({Perm.VIEW_CENTER, Perm.VIEW_BENEFICIARIES}),
+    Role.CENTER_MANAGER: frozenset(
+        _FRONT_DESK | {Perm.MANAGE_ROOMS, Perm.VIEW_STAFF, Perm.MERGE_BENEFICIARIES}
+    ),
     Role.NATIONAL_MANAGER: frozenset({Perm.VIEW_CENTER}),
     Role.DATA_PROTECTION_OFFICER: frozenset({Perm.VIEW_CENTER}),
 }

@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "bootstrap",  # django-bootstrap-static: Bootstrap's CSS/JS as static files, no CDN
+    "django_countries",
+    "phonenumber_field",
+    "simple_history",
     "centers",
     "beneficiaries",
     "services",
@@ -66,6 +69,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "centers.middleware.CenterScopeMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -142,6 +146,10 @@ STORAGES = {
     },
 }
 
+# Phone numbers typed without a country code are Turkish.
+PHONENUMBER_DEFAULT_REGION = "TR"
+PHONENUMBER_DEFAULT_FORMAT = "INTERNATIONAL"
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
@@ -187,4 +195,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # fontTools narrates every font subset it makes for a PDF card.
+    "loggers": {"fontTools": {"level": "WARNING"}},
 }

@@ -16,4 +16,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # Everything under /c/<center>/ is scoped to that centre by CenterScopeMiddleware.
     path("c/<str:center>/", include("centers.urls")),
+    path("c/<str:center>/", include("beneficiaries.urls")),
 ]

@@ -12,12 +12,18 @@ CENTER_ROLES = {r.value for r in Role} - {"national_manager", "data_protection_o
 EVERYONE = {r.value for r in Role}
 
 
+FRONT_DESK = {"reception", "social_worker", "center_manager"}
+READ_PEOPLE = FRONT_DESK | {"psychologist", "trainer"}
+
+
 @dataclass(frozen=True)
 class Rule:
-    allowed: set  # roles that get 200 in their own centre; every other role gets 403
-    objects: dict = field(
-        default_factory=dict
-    )  # URL kwarg -> attribute of World holding the object per centre
+    # Roles that get `ok` in their own centre; every other role gets 403.
+    allowed: set
+    # URL kwarg -> attribute of World holding that kind of object per centre.
+    objects: dict = field(default_factory=dict)
+    method: str = "get"
+    ok: int = 200
 
 
 # One row per URL under /c/<center>/. A new centre view fails
@@ -29,6 +35,16 @@ CENTER_URLS = {
     "centers:room_create": Rule(allowed={"center_manager"}),
     "centers:room_edit": Rule(allowed={"center_manager"}, objects={"pk": "rooms"}),
     "centers:staff": Rule(allowed={"center_manager"}),
+    "beneficiaries:search": Rule(allowed=READ_PEOPLE),
+    "beneficiaries:lookup": Rule(allowed=READ_PEOPLE),
+    "beneficiaries:register": Rule(allowed=FRONT_DESK),
+    "beneficiaries:detail": Rule(allowed=READ_PEOPLE, objects={"pk": "people"}),
+    "beneficiaries:edit": Rule(allowed=FRONT_DESK, objects={"pk": "people"}),
+    "beneficiaries:card": Rule(allowed=FRONT_DESK, objects={"pk": "people"}),
+    "beneficiaries:card_pdf": Rule(allowed=FRONT_DESK, objects={"pk": "people"}),
+    "beneficiaries:card_reissue": Rule(allowed=FRONT_DESK, objects={"pk": "people"}, method="post", ok=302),
+    "beneficiaries:merge": Rule(allowed={"center_manager"}, objects={"pk": "people"}),
+    "beneficiaries:member_add": Rule(allowed=FRONT_DESK, objects={"pk": "households"}),
 }
 
 # URLs outside any centre, each with the reason it needs no centre rule.
@@ -92,9 +108,10 @@ def test_role_matrix(client, world, name, role):
     own_user, other_user = _users_of(world, role)
     url = _url(world, name, "ANK")
 
+    rule = CENTER_URLS[name]
     client.force_login(own_user)
-    expected = 200 if role in CENTER_URLS[name].allowed else 403
-    assert client.get(url).status_code == expected, f"{role} of ANK on {url}"
+    expected = rule.ok if role in rule.allowed else 403
+    assert getattr(client, rule.method)(url).status_code == expected, f"{role} of ANK on {url}"
 
     if other_user is not None:
         client.force_login(other_user)
@@ -106,7 +123,8 @@ def test_role_matrix(client, world, name, role):
 def test_object_of_other_center_under_own_prefix_is_404(client, world, name):
     # The IST manager asks for an ANK object through the IST prefix.
     client.force_login(world.user("IST", "center_manager"))
-    assert client.get(_url(world, name, "IST", object_center_code="ANK")).status_code == 404
+    url = _url(world, name, "IST", object_center_code="ANK")
+    assert getattr(client, CENTER_URLS[name].method)(url).status_code == 404
 
 
 @pytest.mark.parametrize("name", sorted(CENTER_URLS))

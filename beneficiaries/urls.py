@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+app_name = "beneficiaries"
+
+# Included under /c/<center>/: CenterScopeMiddleware resolves the centre.
+urlpatterns = [
+    path("people/", views.search, name="search"),
+    path("people/register/", views.register, name="register"),
+    path("people/lookup/", views.lookup, name="lookup"),
+    path("people/<int:pk>/", views.detail, name="detail"),
+    path("people/<int:pk>/edit/", views.edit, name="edit"),
+    path("people/<int:pk>/card/", views.card, name="card"),
+    path("people/<int:pk>/card.pdf", views.card_pdf, name="card_pdf"),
+    path("people/<int:pk>/card/reissue/", views.card_reissue, name="card_reissue"),
+    path("people/<int:pk>/merge/", views.merge, name="merge"),
+    path("households/<int:pk>/add-member/", views.member_add, name="member_add"),
+]

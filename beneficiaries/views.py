@@ -1,0 +1,251 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from centers.permissions import Perm, require_perm
+
+from . import cards, selectors, services
+from .forms import (
+    BeneficiaryForm,
+    ConsentForm,
+    LookupForm,
+    MemberForm,
+    MemberFormSet,
+    MergeForm,
+    SubmissionTokenForm,
+)
+from .history import change_log
+from .models import Beneficiary, Household, Language, Vulnerability
+
+PAGE_SIZE = 25
+
+
+def _people(request):
+    """People of the centre in the URL: the only way views reach a record."""
+    return Beneficiary.objects.in_center(request.center)
+
+
+def _get_person(request, pk):
+    return get_object_or_404(_people(request).select_related("center", "household"), pk=pk)
+
+
+def _to_profile(request, person):
+    return redirect("beneficiaries:detail", center=request.center.code, pk=person.pk)
+
+
+@require_perm(Perm.VIEW_BENEFICIARIES)
+def search(request, center):
+    query = request.GET.get("q", "")
+    results = selectors.beneficiary_search(center=request.center, query=query)
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "beneficiaries/search.html", {"query": query, "page": page})
+
+
+def _person_input(request, form, **kwargs):
+    candidates = selectors.duplicate_candidates(
+        person=form.cleaned_data, user_center_ids={request.center.pk}, **kwargs
+    )
+    form.candidates = candidates
+    if candidates:
+        form.show_duplicate_confirmation()
+    return services.PersonInput(
+        data=form.person_data(),
+        candidates=candidates,
+        confirmed_not_duplicate=form.cleaned_data["not_duplicate"],
+    )
+
+
+@require_perm(Perm.REGISTER_BENEFICIARIES)
+def register(request, center):
+    if request.method != "POST":
+        forms = {
+            "form": BeneficiaryForm(prefix="person"),
+            "members": MemberFormSet(prefix="members"),
+            "consent_form": ConsentForm(prefix="consent"),
+            "token_form": SubmissionTokenForm.fresh(),
+        }
+        return render(request, "beneficiaries/register.html", forms)
+
+    form = BeneficiaryForm(request.POST, prefix="person")
+    members = MemberFormSet(request.POST, prefix="members")
+    consent_form = ConsentForm(request.POST, prefix="consent")
+    token_form = SubmissionTokenForm(request.POST)
+    context = {"form": form, "members": members, "consent_form": consent_form, "token_form": token_form}
+    if not all([form.is_valid(), members.is_valid(), consent_form.is_valid(), token_form.is_valid()]):
+        return render(request, "beneficiaries/register.html", context)
+
+    member_forms = [f for f in members.forms if f.has_changed()]
+    try:
+        person = services.beneficiary_register(
+            center=request.center,
+            by=request.user,
+            head=_person_input(request, form),
+            members=[_person_input(request, f) for f in member_forms],
+            consents=consent_form.answers(),
+            token=token_form.cleaned_data["token"],
+        )
+    except services.DuplicateSuspected:
+        context["duplicates"] = True
+        return render(request, "beneficiaries/register.html", context)
+    except ValidationError as exc:
+        form.add_error(None, exc.messages)
+        return render(request, "beneficiaries/register.html", context)
+    messages.success(
+        request,
+        _("Registered %(name)s as %(number)s.")
+        % {"name": person.full_name, "number": person.registration_number},
+    )
+    return _to_profile(request, person)
+
+
+@require_perm(Perm.REGISTER_BENEFICIARIES)
+def member_add(request, center, pk):
+    household = get_object_or_404(Household.objects.in_center(request.center), pk=pk)
+    form = MemberForm(request.POST or None, prefix="member")
+    consent_form = ConsentForm(request.POST or None, prefix="consent")
+    context = {"household": household, "form": form, "consent_form": consent_form}
+    if request.method == "POST" and form.is_valid() and consent_form.is_valid():
+        try:
+            person = services.household_member_add(
+                household=household,
+                by=request.user,
+                member=_person_input(request, form, same_household_id=household.pk),
+                consents=consent_form.answers(),
+            )
+        except services.DuplicateSuspected:
+            context["duplicates"] = True
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(
+                request,
+                _("Registered %(name)s as %(number)s.")
+                % {"name": person.full_name, "number": person.registration_number},
+            )
+            return _to_profile(request, person)
+    return render(request, "beneficiaries/member_add.html", context)
+
+
+@require_perm(Perm.VIEW_BENEFICIARIES)
+def detail(request, center, pk):
+    person = _get_person(request, pk)
+    if person.merged_into_id:
+        messages.info(
+            request,
+            _("This record was merged into %(number)s.") % {"number": person.merged_into.registration_number},
+        )
+        return _to_profile(request, person.merged_into)
+    household_members = []
+    if person.household_id:
+        household_members = list(
+            person.household.members.filter(merged_into__isnull=True)
+            .exclude(pk=person.pk)
+            .order_by("birth_year")
+        )
+    context = {
+        "person": person,
+        "household_members": household_members,
+        "consents": list(person.consents.select_related("recorded_by")),
+        "aliases": list(person.aliases.values_list("number", flat=True)),
+        "changes": change_log(person),
+        "vulnerability_labels": [Vulnerability(v).label for v in person.vulnerabilities],
+        "language_labels": [Language(code).label for code in person.languages],
+    }
+    return render(request, "beneficiaries/detail.html", context)
+
+
+@require_perm(Perm.REGISTER_BENEFICIARIES)
+def edit(request, center, pk):
+    person = _get_person(request, pk)
+    answers = {c.scope: c.is_active for c in person.consents.all()}
+    form = BeneficiaryForm(request.POST or None, instance=person, prefix="person")
+    consent_form = ConsentForm(request.POST or None, prefix="consent", initial_answers=answers)
+    if request.method == "POST" and form.is_valid() and consent_form.is_valid():
+        try:
+            services.beneficiary_edit(
+                person=person, data=form.person_data(), consents=consent_form.answers(), by=request.user
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(request, _("Changes saved."))
+            return _to_profile(request, person)
+    return render(
+        request, "beneficiaries/edit.html", {"person": person, "form": form, "consent_form": consent_form}
+    )
+
+
+@require_perm(Perm.REGISTER_BENEFICIARIES)
+def card(request, center, pk):
+    person = _get_person(request, pk)
+    return render(request, "beneficiaries/card.html", {"person": person, "qr_svg": cards.card_qr_svg(person)})
+
+
+@require_perm(Perm.REGISTER_BENEFICIARIES)
+def card_pdf(request, center, pk):
+    person = _get_person(request, pk)
+    response = HttpResponse(cards.card_pdf(person), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{person.registration_number}.pdf"'
+    return response
+
+
+@require_POST
+@require_perm(Perm.REGISTER_BENEFICIARIES)
+def card_reissue(request, center, pk):
+    person = services.card_reissue(person=_get_person(request, pk))
+    messages.success(
+        request,
+        _("New card issued (version %(version)d). The old card no longer opens this record.")
+        % {"version": person.card_version},
+    )
+    return redirect("beneficiaries:card", center=request.center.code, pk=person.pk)
+
+
+@require_perm(Perm.VIEW_BENEFICIARIES)
+def lookup(request, center):
+    """Reception types a number or scans a card: open the record, or say why not."""
+    form = LookupForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        number, _sep, version = form.cleaned_data["number"].strip().partition("/")
+        person = selectors.beneficiary_for_number(center=request.center, number=number)
+        if person is None:
+            form.add_error("number", _("No one with this number is registered at this centre."))
+        elif version and (not version.isdigit() or int(version) != person.card_version):
+            form.add_error(
+                "number",
+                _(
+                    "This card is no longer valid: a newer card was issued. Ask for the new card or check the person's identity."
+                ),
+            )
+        else:
+            return _to_profile(request, person)
+    return render(request, "beneficiaries/lookup.html", {"form": form})
+
+
+@require_perm(Perm.MERGE_BENEFICIARIES)
+def merge(request, center, pk):
+    survivor = _get_person(request, pk)
+    form = MergeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        other = selectors.beneficiary_for_number(
+            center=request.center, number=form.cleaned_data["other_number"]
+        )
+        if other is None:
+            form.add_error("other_number", _("No one with this number is registered at this centre."))
+        else:
+            try:
+                services.beneficiary_merge(survivor=survivor, other=other, by=request.user)
+            except ValidationError as exc:
+                form.add_error(None, exc.messages)
+            else:
+                messages.success(
+                    request,
+                    _("%(other)s was merged into %(survivor)s.")
+                    % {"other": other.registration_number, "survivor": survivor.registration_number},
+                )
+                return _to_profile(request, survivor)
+    return render(request, "beneficiaries/merge.html", {"person": survivor, "form": form})
