@@ -27,7 +27,7 @@ def change_log(person: Beneficiary) -> list[Change]:
         ]
     )
     log = []
-    for newer, older in zip(records, records[1:] + [None]):
+    for newer, older in zip(records, records[1:] + [None], strict=True):
         if len(log) == HISTORY_SHOWN:
             break
         fields = []

@@ -88,6 +88,9 @@ class RegistrationCounter(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["center", "year"], name="one_counter_per_center_year")]
 
+    def __str__(self) -> str:
+        return f"{self.center_id}/{self.year}: {self.last}"
+
 
 class Household(models.Model):
     center = models.ForeignKey(
@@ -221,6 +224,17 @@ class Beneficiary(models.Model):
     def __str__(self) -> str:
         return f"{self.full_name} ({self.registration_number})"
 
+    def save(self, *args, **kwargs):
+        self.refresh_name_keys()
+        super().save(*args, **kwargs)
+
+    def refresh_name_keys(self) -> None:
+        """Keep the matching keys in step with the names (bulk inserts call this too)."""
+        self.first_name_key = names.name_key(self.first_name)
+        self.last_name_key = names.name_key(self.last_name)
+        self.first_name_key_original = names.name_key(self.first_name_original)
+        self.last_name_key_original = names.name_key(self.last_name_original)
+
     @property
     def full_name(self) -> str:
         return " ".join(part for part in (self.first_name, self.last_name) if part)
@@ -281,13 +295,6 @@ class Beneficiary(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def save(self, *args, **kwargs):
-        self.first_name_key = names.name_key(self.first_name)
-        self.last_name_key = names.name_key(self.last_name)
-        self.first_name_key_original = names.name_key(self.first_name_original)
-        self.last_name_key_original = names.name_key(self.last_name_original)
-        super().save(*args, **kwargs)
-
 
 class Consent(models.Model):
     """One answer per scope; a withdrawal is recorded, never deleted."""
@@ -306,6 +313,9 @@ class Consent(models.Model):
             models.UniqueConstraint(fields=["beneficiary", "scope"], name="one_consent_answer_per_scope"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.get_scope_display()}: {self.is_active}"
+
     @property
     def is_active(self) -> bool:
         return self.given and self.withdrawn_at is None
@@ -316,6 +326,9 @@ class RegistrationAlias(models.Model):
 
     number = models.CharField(max_length=20, unique=True)
     beneficiary = models.ForeignKey(Beneficiary, on_delete=models.CASCADE, related_name="aliases")
+
+    def __str__(self) -> str:
+        return self.number
 
 
 class DuplicateDecision(models.Model):
@@ -334,3 +347,6 @@ class DuplicateDecision(models.Model):
 
     class Meta:
         ordering = ["-decided_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.beneficiary_id} / {self.other_id}"

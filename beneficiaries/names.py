@@ -28,8 +28,12 @@ def _ascii(name: str) -> str:
     return _NON_LETTERS.sub("", anyascii(name or "").lower())
 
 
-def name_key(name: str) -> str:
-    """The matching key of one name (given, father's or family name)."""
+def name_key(name: str, *, with_ending: bool = True) -> str:
+    """The matching key of one name (given, father's or family name).
+
+    ``with_ending=False`` leaves out the ending class, for the first letters
+    of a name typed in the search box ("Huse" for Hüseyin).
+    """
     text = _ascii(name)
     if not text:
         return ""
@@ -50,7 +54,7 @@ def name_key(name: str) -> str:
         skeleton.pop()
     collapsed = re.sub(r"(.)\1+", r"\1", "".join(skeleton))
     collapsed = _ABD_ARTICLE.sub("bd", collapsed)
-    return f"{onset}{collapsed}{ending}"
+    return f"{onset}{collapsed}{ending if with_ending else ''}"
 
 
 def full_name_key(*names: str) -> str:

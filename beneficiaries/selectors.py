@@ -114,7 +114,8 @@ def duplicate_candidates(
         if document and row["document_number"] == document:
             reasons.append("document")
             score = 100
-        if phone and row["phone"] == phone and row["household_id"] != same_household_id:
+        family_phone = same_household_id is not None and row["household_id"] == same_household_id
+        if phone and row["phone"] == phone and not family_phone:
             reasons.append("phone")
             score = max(score, 60)
         name_match = (
@@ -165,10 +166,11 @@ def beneficiary_search(*, center: Center, query: str) -> QuerySet[Beneficiary]:
         return people.filter(by_number | Q(phone=phone) if phone else by_number)
     condition = Q()
     for word in query.split():
-        key = names.name_key(word)
+        # startswith on the key without its ending lets a receptionist type
+        # the first letters of a name.
+        key = names.name_key(word, with_ending=False)
         if not key:
             continue
-        # startswith lets a receptionist type the first letters of a name.
         condition &= (
             Q(first_name_key__startswith=key)
             | Q(last_name_key__startswith=key)

@@ -30,7 +30,7 @@ def _people(request):
 
 
 def _get_person(request, pk):
-    return get_object_or_404(_people(request).select_related("center", "household"), pk=pk)
+    return get_object_or_404(_people(request).select_related("center", "household", "registered_by"), pk=pk)
 
 
 def _to_profile(request, person):

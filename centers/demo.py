@@ -4,6 +4,7 @@ import datetime as dt
 import random
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from .models import NATIONAL_ROLES, Center, Membership, Role, Room
@@ -77,6 +78,7 @@ def seed(*, rng: random.Random, password: str) -> list[tuple[str, str, str]]:
     """Create centres, rooms and one user per role per open centre; return the logins."""
     User = get_user_model()
     logins = []
+    hashed = make_password(password)  # hashed once: the hasher is slow on purpose
 
     def user_with_role(username, role, center):
         user, created = User.objects.get_or_create(
@@ -84,7 +86,7 @@ def seed(*, rng: random.Random, password: str) -> list[tuple[str, str, str]]:
             defaults={"first_name": rng.choice(FIRST_NAMES), "last_name": rng.choice(LAST_NAMES)},
         )
         if created:
-            user.set_password(password)
+            user.password = hashed
             user.save(update_fields=["password"])
         Membership.objects.get_or_create(user=user, center=center, role=role)
         logins.append((username, Role(role).label, center.code if center else "—"))

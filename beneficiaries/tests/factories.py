@@ -2,6 +2,7 @@ import factory
 from stdnum.tr import tckimlik
 
 from beneficiaries.models import Beneficiary, Consent, ConsentScope, Household
+from beneficiaries.services import registration_number_next
 from centers.tests.factories import CenterFactory, UserFactory
 
 
@@ -26,7 +27,11 @@ class BeneficiaryFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     center = factory.SubFactory(CenterFactory)
-    registration_number = factory.LazyAttributeSequence(lambda o, n: f"{o.center.code}-2026-{n + 1:06d}")
+    # Numbers from the real counter, in a past year so that a test's own
+    # registrations start at 000001.
+    registration_number = factory.LazyAttribute(
+        lambda o: registration_number_next(center=o.center, year=2025)
+    )
     first_name = "Mohammed"
     last_name = factory.Sequence(lambda n: f"Family{n}")
     sex = "male"

@@ -7,6 +7,7 @@ from django.core.management import CommandError, call_command
 from django.db import IntegrityError
 from django.urls import reverse
 
+from beneficiaries.models import Beneficiary
 from centers.models import Center, Membership
 from centers.tests.factories import MembershipFactory, UserFactory
 
@@ -131,8 +132,14 @@ def test_createstaff_refuses_a_weak_password(monkeypatch):
 def test_seed_demo_is_idempotent_and_prints_logins(settings):
     settings.DEBUG = True
     out = io.StringIO()
-    call_command("seed_demo", stdout=out)
-    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", "--beneficiaries", "40", stdout=out)
+    people = Beneficiary.objects.count()
+    call_command("seed_demo", "--beneficiaries", "40", stdout=io.StringIO())
+    assert Beneficiary.objects.count() == people
+    ankara = Beneficiary.objects.filter(center__code="ANK")
+    assert ankara.count() >= 40
+    assert ankara.exclude(first_name_original="").exists() and ankara.filter(population_group="host_community").exists()
+    assert not Beneficiary.objects.filter(center__code="KIL").exists()
     assert set(Center.objects.values_list("code", flat=True)) == {"ANK", "IST", "KON", "SAN", "KIL"}
     assert Center.objects.get(code="KIL").status == Center.Status.PLANNED
     ankara = Center.objects.get(code="ANK")

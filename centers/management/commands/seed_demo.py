@@ -4,6 +4,7 @@ import random
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from beneficiaries import demo as beneficiaries_demo
 from centers import demo as centers_demo
 
 DEFAULT_PASSWORD = "toplum-demo-2026"  # noqa: S105 - demo only; the command refuses DEBUG=0
@@ -27,6 +28,9 @@ class Command(BaseCommand):
         password = os.environ.get("DEMO_PASSWORD", DEFAULT_PASSWORD)
         rng = random.Random(seed)  # noqa: S311 - repeatable demo data, not security
         logins = centers_demo.seed(rng=rng, password=password)
+        registered = beneficiaries_demo.seed(rng=rng, beneficiaries=beneficiaries)
+        for code, count in registered.items():
+            self.stdout.write(f"Registered {count} people at {code}.")
 
         self.stdout.write(self.style.SUCCESS("Demo data ready. Log in at http://127.0.0.1:8000 with:"))
         for username, role, center in logins:
