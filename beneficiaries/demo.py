@@ -21,9 +21,28 @@ ARABIC_FEMALE = [("Fatima", "فاطمة"), ("Amina", "آمنة"), ("Mariam", "م
 ARABIC_FAMILY = [("Al-Hallak", "الحلاق"), ("Kassab", "قصاب"), ("Al-Ahmad", "الأحمد"), ("Haddad", "حداد"), ("Al-Khatib", "الخطيب"),
                  ("Darwish", "درويش"), ("Al-Hamwi", "الحموي"), ("Najjar", "نجار"), ("Al-Halabi", "الحلبي"), ("Sabbagh", "صباغ"),
                  ("Al-Masri", "المصري"), ("Shami", "شامي"), ("Al-Omar", "العمر"), ("Bakkour", "بكور")]  # fmt: skip
-PERSIAN_MALE = [("Ahmad", "احمد"), ("Mohammad", "محمد"), ("Reza", "رضا"), ("Ali", "علی"), ("Hamid", "حمید"), ("Javad", "جواد")]
-PERSIAN_FEMALE = [("Zahra", "زهرا"), ("Maryam", "مریم"), ("Fatemeh", "فاطمه"), ("Parisa", "پریسا"), ("Shirin", "شیرین")]
-PERSIAN_FAMILY = [("Ahmadi", "احمدی"), ("Hosseini", "حسینی"), ("Rezaei", "رضایی"), ("Mohammadi", "محمدی"), ("Karimi", "کریمی")]
+PERSIAN_MALE = [
+    ("Ahmad", "احمد"),
+    ("Mohammad", "محمد"),
+    ("Reza", "رضا"),
+    ("Ali", "علی"),
+    ("Hamid", "حمید"),
+    ("Javad", "جواد"),
+]
+PERSIAN_FEMALE = [
+    ("Zahra", "زهرا"),
+    ("Maryam", "مریم"),
+    ("Fatemeh", "فاطمه"),
+    ("Parisa", "پریسا"),
+    ("Shirin", "شیرین"),
+]
+PERSIAN_FAMILY = [
+    ("Ahmadi", "احمدی"),
+    ("Hosseini", "حسینی"),
+    ("Rezaei", "رضایی"),
+    ("Mohammadi", "محمدی"),
+    ("Karimi", "کریمی"),
+]
 TURKISH_MALE = ["Mehmet", "Mustafa", "Ahmet", "Hüseyin", "Emre", "Murat", "Osman"]
 TURKISH_FEMALE = ["Ayşe", "Fatma", "Emine", "Zeynep", "Elif", "Hatice", "Merve"]
 TURKISH_FAMILY = ["Yılmaz", "Kaya", "Demir", "Şahin", "Çelik", "Aydın", "Öztürk", "Arslan"]
@@ -43,15 +62,33 @@ def _profile(rng: random.Random):
     if roll < 0.70:
         return "SY", "temporary_protection", ARABIC_MALE, ARABIC_FEMALE, ARABIC_FAMILY
     if roll < 0.78:
-        return "IQ", rng.choice(["international_protection", "residence_permit"]), ARABIC_MALE, ARABIC_FEMALE, ARABIC_FAMILY
+        return (
+            "IQ",
+            rng.choice(["international_protection", "residence_permit"]),
+            ARABIC_MALE,
+            ARABIC_FEMALE,
+            ARABIC_FAMILY,
+        )
     if roll < 0.88:
-        return "AF", rng.choice(["international_protection", "other_migrant"]), PERSIAN_MALE, PERSIAN_FEMALE, PERSIAN_FAMILY
-    turkish = [(n, "") for n in TURKISH_MALE], [(n, "") for n in TURKISH_FEMALE], [(n, "") for n in TURKISH_FAMILY]
+        return (
+            "AF",
+            rng.choice(["international_protection", "other_migrant"]),
+            PERSIAN_MALE,
+            PERSIAN_FEMALE,
+            PERSIAN_FAMILY,
+        )
+    turkish = (
+        [(n, "") for n in TURKISH_MALE],
+        [(n, "") for n in TURKISH_FEMALE],
+        [(n, "") for n in TURKISH_FAMILY],
+    )
     return "TR", "host_community", *turkish
 
 
 def _document(rng: random.Random, nationality: str) -> tuple[str, str]:
-    body = ("99" if nationality != "TR" else str(rng.randint(1, 8))) + "".join(str(rng.randint(0, 9)) for _ in range(7))
+    body = ("99" if nationality != "TR" else str(rng.randint(1, 8))) + "".join(
+        str(rng.randint(0, 9)) for _ in range(7)
+    )
     return ("foreigner_id" if nationality != "TR" else "turkish_id"), body + tckimlik.calc_check_digits(body)
 
 
@@ -66,13 +103,19 @@ def _household_people(rng, *, center, staff, registered_at, household):
         if index == 0:
             relationship, sex, age = "head", rng.choice(["male", "female"]), rng.randint(22, 65)
         elif index == 1 and size > 2:
-            relationship, sex, age = "spouse", "female" if people[0].sex == "male" else "male", rng.randint(20, 60)
+            relationship, sex, age = (
+                "spouse",
+                "female" if people[0].sex == "male" else "male",
+                rng.randint(20, 60),
+            )
         else:
             relationship, sex, age = "child", rng.choice(["male", "female"]), rng.randint(0, 17)
         first_latin, first_original = rng.choice(males if sex == "male" else females)
         exact = rng.random() < 0.6
         dob = today - dt.timedelta(days=age * 365 + rng.randint(0, 364)) if exact else None
-        document_type, document_number = _document(rng, nationality) if age >= 18 or rng.random() < 0.5 else ("", "")
+        document_type, document_number = (
+            _document(rng, nationality) if age >= 18 or rng.random() < 0.5 else ("", "")
+        )
         person = Beneficiary(
             center=center, household=household, relationship_to_head=relationship if household else "",
             first_name=first_latin, first_name_original=first_original, last_name=family_latin,
@@ -108,12 +151,17 @@ def seed(*, rng: random.Random, beneficiaries: int) -> dict[str, int]:
             first_month = len(people) < target * 0.6
             days = rng.randint(0, 29) if first_month else rng.randint(30, 365)
             when = timezone.make_aware(
-                dt.datetime.combine(center.opened_on + dt.timedelta(days=days), dt.time(rng.randint(9, 17), rng.randint(0, 59)))
+                dt.datetime.combine(
+                    center.opened_on + dt.timedelta(days=days),
+                    dt.time(rng.randint(9, 17), rng.randint(0, 59)),
+                )
             )
             if when > timezone.now():
                 continue
             household = Household(center=center, created_by=staff.user) if rng.random() < 0.8 else None
-            members = _household_people(rng, center=center, staff=staff.user, registered_at=when, household=household)
+            members = _household_people(
+                rng, center=center, staff=staff.user, registered_at=when, household=household
+            )
             if household is not None:
                 household.district = members[0].district
                 households.append(household)
@@ -134,9 +182,15 @@ def seed(*, rng: random.Random, beneficiaries: int) -> dict[str, int]:
         saved = Beneficiary.objects.filter(center=center).values_list("pk", flat=True)
         Consent.objects.bulk_create(
             [
-                Consent(beneficiary_id=pk, scope=scope, given=scope != ConsentScope.PHOTO or rng.random() < 0.3,
-                        recorded_by=staff.user, given_by_head=False)
-                for pk in saved for scope in ConsentScope.values
+                Consent(
+                    beneficiary_id=pk,
+                    scope=scope,
+                    given=scope != ConsentScope.PHOTO or rng.random() < 0.3,
+                    recorded_by=staff.user,
+                    given_by_head=False,
+                )
+                for pk in saved
+                for scope in ConsentScope.values
             ],  # fmt: skip
             batch_size=2000,
         )

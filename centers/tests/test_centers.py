@@ -138,7 +138,10 @@ def test_seed_demo_is_idempotent_and_prints_logins(settings):
     assert Beneficiary.objects.count() == people
     ankara = Beneficiary.objects.filter(center__code="ANK")
     assert ankara.count() >= 40
-    assert ankara.exclude(first_name_original="").exists() and ankara.filter(population_group="host_community").exists()
+    assert (
+        ankara.exclude(first_name_original="").exists()
+        and ankara.filter(population_group="host_community").exists()
+    )
     assert not Beneficiary.objects.filter(center__code="KIL").exists()
     assert set(Center.objects.values_list("code", flat=True)) == {"ANK", "IST", "KON", "SAN", "KIL"}
     assert Center.objects.get(code="KIL").status == Center.Status.PLANNED
