@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
 
-.PHONY: run test install migrate demo serve worker beat lint format messages compilemessages check-deploy clean
+.PHONY: run test install migrate demo serve worker beat lint format messages compilemessages check-deploy bench clean
 
 $(STAMP): requirements.txt
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required") if sys.version_info < (3, 11) else None'
@@ -55,6 +55,16 @@ messages: install
 check-deploy: install
 	DEBUG=0 SECRET_KEY=$${SECRET_KEY:-check-only-$$(head -c 48 /dev/urandom | base64 | tr -d '/+=')} \
 	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-toplum.example.org} $(PY) manage.py check --deploy --fail-level WARNING
+
+## Duplicate check and name search at 100k and 1M people, on PostgreSQL (a database of its own).
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/toplum_bench
+bench: install
+	$(PY) -c 'import sys, psycopg2; from urllib.parse import urlparse; u = urlparse(sys.argv[1]); \
+	c = psycopg2.connect(host=u.hostname, port=u.port or 5432, user=u.username, password=u.password, dbname="postgres"); \
+	c.autocommit = True; cur = c.cursor(); cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [u.path[1:]]); \
+	cur.fetchone() or cur.execute("CREATE DATABASE " + u.path[1:])' "$(BENCH_DATABASE_URL)"
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py migrate --noinput -v0
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_registration $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 import phonenumbers
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet, Value
 from rapidfuzz import fuzz
 
 from centers.models import Center
@@ -17,11 +17,14 @@ from .models import Beneficiary, RegistrationAlias, Sex
 BIRTH_YEAR_TOLERANCE = 2
 FAMILY_NAME_SIMILARITY = 80  # rapidfuzz ratio of the family-name keys, 0–100
 MAX_CANDIDATES = 10
-_CANDIDATE_FIELDS = [
-    "pk", "registration_number", "center__code", "center_id", "first_name", "last_name", "father_name",
-    "first_name_original", "last_name_original", "birth_year", "sex", "phone", "document_number",
+# A block (one given-name key, five birth years) holds a few thousand people
+# at a million records; past this many the check stops reading, never silently.
+MAX_BLOCK_ROWS = 20_000
+# Phone and document are compared in SQL: parsing a phone per row costs more
+# than the whole query.
+_MATCH_FIELDS = [
+    "pk", "center_id", "birth_year", "sex", "household_id", "father_name", "same_phone", "same_document",
     "first_name_key", "first_name_key_original", "last_name_key", "last_name_key_original",
-    "father_name", "household_id",
 ]  # fmt: skip
 
 
@@ -62,14 +65,15 @@ def _keys(*values: str) -> set[str]:
     return {names.name_key(v) for v in values if v} - {""}
 
 
-def _family_names_agree(person: dict, row: dict) -> bool:
-    new_keys = _keys(person.get("last_name", ""), person.get("last_name_original", ""))
-    old_keys = {row["last_name_key"], row["last_name_key_original"]} - {""}
-    if new_keys and old_keys:
-        return max(fuzz.ratio(a, b) for a in new_keys for b in old_keys) >= FAMILY_NAME_SIMILARITY
-    # Without two family names to compare, the father's name decides when both are known.
-    new_father, old_father = names.name_key(person.get("father_name", "")), names.name_key(row["father_name"])
-    return not (new_father and old_father) or fuzz.ratio(new_father, old_father) >= FAMILY_NAME_SIMILARITY
+def _family_similarity(family_keys: set[str], father_key: str, row) -> int:
+    """0–100: how well the family names (or, without them, the fathers' names) agree."""
+    old_keys = {row.last_name_key, row.last_name_key_original} - {""}
+    if family_keys and old_keys:
+        return max(fuzz.ratio(a, b) for a in family_keys for b in old_keys)
+    old_father = names.name_key(row.father_name) if father_key else ""
+    if father_key and old_father:
+        return fuzz.ratio(father_key, old_father)
+    return FAMILY_NAME_SIMILARITY  # nothing to compare: the given name and age decide
 
 
 def _sexes_compatible(a: str, b: str) -> bool:
@@ -101,48 +105,67 @@ def duplicate_candidates(
         )
     if not condition:
         return []
+    # First the slim rows of the block, compared here; then the details of
+    # the few that match, so the page never loads a whole block.
     rows = (
         Beneficiary.objects.active()
         .filter(condition)
         .exclude(pk__in=exclude_ids)
-        .values(*_CANDIDATE_FIELDS)[:200]
+        .annotate(
+            same_phone=ExpressionWrapper(
+                Q(phone=phone) if phone else Value(False), output_field=BooleanField()
+            ),
+            same_document=ExpressionWrapper(
+                Q(document_number=document) if document else Value(False), output_field=BooleanField()
+            ),
+        )
+        .values_list(*_MATCH_FIELDS, named=True)[:MAX_BLOCK_ROWS]
     )
-
-    candidates = []
+    family_keys = _keys(person.get("last_name", ""), person.get("last_name_original", ""))
+    father_key = names.name_key(person.get("father_name", ""))
+    sex = person.get("sex", Sex.UNKNOWN)
+    matches = {}
     for row in rows:
         reasons, score = [], 0
-        if document and row["document_number"] == document:
+        if row.same_document:
             reasons.append("document")
             score = 100
-        family_phone = same_household_id is not None and row["household_id"] == same_household_id
-        if phone and row["phone"] == phone and not family_phone:
+        family_phone = same_household_id is not None and row.household_id == same_household_id
+        if row.same_phone and not family_phone:
             reasons.append("phone")
             score = max(score, 60)
-        name_match = (
-            {row["first_name_key"], row["first_name_key_original"]} & first_keys
-            and year
-            and abs(row["birth_year"] - year) <= BIRTH_YEAR_TOLERANCE
-            and _sexes_compatible(person.get("sex", Sex.UNKNOWN), row["sex"])
-            and _family_names_agree(person, row)
-        )
-        if name_match:
-            reasons.append("name")
-            score = max(score, 90 - 5 * abs(row["birth_year"] - year))
+        if (
+            year
+            and {row.first_name_key, row.first_name_key_original} & first_keys
+            and abs(row.birth_year - year) <= BIRTH_YEAR_TOLERANCE
+            and _sexes_compatible(sex, row.sex)
+        ):
+            similarity = _family_similarity(family_keys, father_key, row)
+            if similarity >= FAMILY_NAME_SIMILARITY:
+                reasons.append("name")
+                # Same family key and same year first: 90 at best, below a shared document.
+                score = max(score, 70 + similarity // 5 - 5 * abs(row.birth_year - year))
         if reasons:
-            candidates.append(
-                Candidate(
-                    pk=row["pk"],
-                    registration_number=row["registration_number"],
-                    center_code=row["center__code"],
-                    birth_year=row["birth_year"],
-                    name=" ".join(p for p in (row["first_name"], row["last_name"]) if p),
-                    reasons=reasons,
-                    score=score,
-                    full_details=row["center_id"] in user_center_ids,
-                )
-            )
+            matches[row.pk] = (score, reasons, row.center_id in user_center_ids)
+    best = sorted(matches, key=lambda pk: -matches[pk][0])[:MAX_CANDIDATES]
+    details = Beneficiary.objects.filter(pk__in=best).values(
+        "pk", "registration_number", "center__code", "birth_year", "first_name", "last_name"
+    )
+    candidates = [
+        Candidate(
+            pk=d["pk"],
+            registration_number=d["registration_number"],
+            center_code=d["center__code"],
+            birth_year=d["birth_year"],
+            name=" ".join(p for p in (d["first_name"], d["last_name"]) if p),
+            score=matches[d["pk"]][0],
+            reasons=matches[d["pk"]][1],
+            full_details=matches[d["pk"]][2],
+        )
+        for d in details
+    ]
     candidates.sort(key=lambda c: (-c.score, c.registration_number))
-    return candidates[:MAX_CANDIDATES]
+    return candidates
 
 
 _NUMBER = re.compile(r"^[A-Za-z]{3,8}-\d{4}-\d{1,6}$")
