@@ -18,6 +18,8 @@ from django.urls import reverse
 from beneficiaries.tests.factories import BeneficiaryFactory, HouseholdFactory
 from centers.models import NATIONAL_ROLES, Role
 from centers.tests.factories import CenterFactory, MembershipFactory, RoomFactory, UserFactory
+from services.models import DeskMessage, ServiceCategory
+from services.tests.factories import ActivityFactory, EnrollmentFactory, SessionFactory
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
@@ -42,6 +44,10 @@ class World:
     rooms: dict = field(default_factory=dict)
     people: dict = field(default_factory=dict)
     households: dict = field(default_factory=dict)
+    activities: dict = field(default_factory=dict)
+    sessions: dict = field(default_factory=dict)
+    enrollments: dict = field(default_factory=dict)
+    desk_messages: dict = field(default_factory=dict)
 
     def user(self, center_code: str | None, role: str):
         return self.users[(center_code, role)]
@@ -49,6 +55,9 @@ class World:
 
 @pytest.fixture
 def world(db):
+    # Created by a data migration, but a transactional test (the browser's) empties every table.
+    for code in ServiceCategory.Code.values:
+        ServiceCategory.objects.get_or_create(code=code)
     w = World()
     for code, city in (("ANK", "Ankara"), ("IST", "Istanbul")):
         center = CenterFactory(code=code, name=f"{city} Community Centre", city=city)
@@ -69,6 +78,18 @@ def world(db):
             last_name=f"{city}li",
             household=household,
             relationship_to_head="head",
+        )
+        activity = ActivityFactory(center=center, room=w.rooms[code], facilitator=w.users[(code, "trainer")])
+        w.activities[code] = activity
+        w.sessions[code] = SessionFactory(activity=activity)
+        w.enrollments[code] = EnrollmentFactory(
+            activity=activity, beneficiary=w.people[code], status="completed", by=w.users[(code, "reception")]
+        )
+        w.desk_messages[code] = DeskMessage.objects.create(
+            center=center,
+            beneficiary=w.people[code],
+            text="Please see the social worker",
+            created_by=w.users[(code, "social_worker")],
         )
     for role in NATIONAL_ROLES:
         user = UserFactory(username=role.value)

@@ -20,7 +20,7 @@ def card_qr_svg(person: Beneficiary) -> str:
     return card_qr(person).svg_inline(scale=4, title=person.registration_number)
 
 
-def _font(package) -> str:
+def font_path(package) -> str:
     # The upright variable font (the packages also ship an italic one).
     return str(next(p for p in (package.ROOT / "files").glob("*.ttf") if "Italic" not in p.name))
 
@@ -32,8 +32,8 @@ def card_pdf(person: Beneficiary) -> bytes:
     pdf.set_auto_page_break(False)
     # Noto Sans for Latin and Turkish, Noto Sans Arabic for Arabic and Persian
     # names; HarfBuzz shapes the Arabic letters and sets them right to left.
-    pdf.add_font("NotoSans", fname=_font(fontpkg_noto_sans))
-    pdf.add_font("NotoSansArabic", fname=_font(fontpkg_noto_sans_arabic))
+    pdf.add_font("NotoSans", fname=font_path(fontpkg_noto_sans))
+    pdf.add_font("NotoSansArabic", fname=font_path(fontpkg_noto_sans_arabic))
     pdf.set_fallback_fonts(["NotoSansArabic"])
     pdf.set_text_shaping(True)
     pdf.add_page()

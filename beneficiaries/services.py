@@ -216,6 +216,25 @@ def card_reissue(*, person: Beneficiary) -> Beneficiary:
 _MERGE_SPECIAL = {"consents", "aliases", "merged_records", "history"}
 
 
+def _repoint(relation, *, other: Beneficiary, survivor: Beneficiary) -> None:
+    """Move ``other``'s rows of one relation to ``survivor``.
+
+    Where a unique constraint says the survivor already has that row (both
+    were enrolled in the same course, both attended the same session), the
+    other's row stays with the merged record, so no fact is lost or doubled.
+    """
+    model, fk = relation.related_model, relation.field.name
+    rows = model._base_manager.filter(**{fk: other})
+    for constraint in model._meta.constraints:
+        fields = getattr(constraint, "fields", ())
+        if fk in fields and getattr(constraint, "condition", None) is None:
+            others = [f for f in fields if f != fk]
+            held = model._base_manager.filter(**{fk: survivor}).values_list(*others)
+            for values in held:
+                rows = rows.exclude(**dict(zip(others, values, strict=True)))
+    rows.update(**{fk: survivor})
+
+
 def beneficiary_merge(*, survivor: Beneficiary, other: Beneficiary, by) -> Beneficiary:
     """Fold ``other`` into ``survivor``: everything re-pointed, the number kept as an alias.
 
@@ -234,9 +253,7 @@ def beneficiary_merge(*, survivor: Beneficiary, other: Beneficiary, by) -> Benef
                 continue
             if relation.related_model.__name__.startswith("Historical"):
                 continue
-            relation.related_model._base_manager.filter(**{relation.field.name: other}).update(
-                **{relation.field.name: survivor}
-            )
+            _repoint(relation, other=other, survivor=survivor)
         held = set(Consent.objects.filter(beneficiary=survivor).values_list("scope", flat=True))
         Consent.objects.filter(beneficiary=other).exclude(scope__in=held).update(beneficiary=survivor)
         RegistrationAlias.objects.filter(beneficiary=other).update(beneficiary=survivor)

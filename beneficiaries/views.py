@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from centers.permissions import Perm, require_perm
+from services.selectors import person_services
 
 from . import cards, selectors, services
 from .forms import (
@@ -154,6 +155,7 @@ def detail(request, center, pk):
         "changes": change_log(person),
         "vulnerability_labels": [Vulnerability(v).label for v in person.vulnerabilities],
         "language_labels": [Language(code).label for code in person.languages],
+        **person_services(person=person, center=request.center),
     }
     return render(request, "beneficiaries/detail.html", context)
 

@@ -166,8 +166,8 @@ class Membership(models.Model):
             ),
             models.CheckConstraint(
                 condition=(
-                    Q(role__in=[r.value for r in NATIONAL_ROLES], center__isnull=True)
-                    | (~Q(role__in=[r.value for r in NATIONAL_ROLES]) & Q(center__isnull=False))
+                    Q(role__in=sorted(r.value for r in NATIONAL_ROLES), center__isnull=True)
+                    | (~Q(role__in=sorted(r.value for r in NATIONAL_ROLES)) & Q(center__isnull=False))
                 ),
                 name="membership_center_matches_role_scope",
             ),

@@ -19,18 +19,31 @@ class Perm(StrEnum):
     VIEW_BENEFICIARIES = "view_beneficiaries"
     REGISTER_BENEFICIARIES = "register_beneficiaries"  # register, edit, record consent, print cards
     MERGE_BENEFICIARIES = "merge_beneficiaries"
+    VIEW_ACTIVITIES = "view_activities"  # timetable, today's sessions
+    MANAGE_ACTIVITIES = "manage_activities"  # create and change activities and sessions
+    KEEP_ATTENDANCE = "keep_attendance"  # registers of one's own activities
+    KEEP_ALL_REGISTERS = "keep_all_registers"  # registers of every activity of the centre
+    ENROL = "enrol"
+    CHECK_IN = "check_in"
+    RECORD_SERVICES = "record_services"  # one-to-one services
+    LEAVE_DESK_MESSAGES = "leave_desk_messages"
 
 
-_FRONT_DESK = {Perm.VIEW_CENTER, Perm.VIEW_BENEFICIARIES, Perm.REGISTER_BENEFICIARIES}
+_CENTRE = {Perm.VIEW_CENTER, Perm.VIEW_BENEFICIARIES, Perm.VIEW_ACTIVITIES}
+_FRONT_DESK = _CENTRE | {Perm.REGISTER_BENEFICIARIES, Perm.ENROL, Perm.CHECK_IN, Perm.RECORD_SERVICES}
 
 # National roles see aggregates, never individual records (DESIGN.md).
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.RECEPTION: frozenset(_FRONT_DESK),
-    Role.SOCIAL_WORKER: frozenset(_FRONT_DESK),
-    Role.PSYCHOLOGIST: frozenset({Perm.VIEW_CENTER, Perm.VIEW_BENEFICIARIES}),
-    Role.TRAINER: frozenset({Perm.VIEW_CENTER, Perm.VIEW_BENEFICIARIES}),
+    Role.SOCIAL_WORKER: frozenset(_FRONT_DESK | {Perm.KEEP_ATTENDANCE, Perm.LEAVE_DESK_MESSAGES}),
+    Role.PSYCHOLOGIST: frozenset(
+        _CENTRE | {Perm.KEEP_ATTENDANCE, Perm.RECORD_SERVICES, Perm.LEAVE_DESK_MESSAGES}
+    ),
+    Role.TRAINER: frozenset(_CENTRE | {Perm.KEEP_ATTENDANCE, Perm.ENROL, Perm.CHECK_IN}),
     Role.CENTER_MANAGER: frozenset(
-        _FRONT_DESK | {Perm.MANAGE_ROOMS, Perm.VIEW_STAFF, Perm.MERGE_BENEFICIARIES}
+        _FRONT_DESK
+        | {Perm.MANAGE_ROOMS, Perm.VIEW_STAFF, Perm.MERGE_BENEFICIARIES, Perm.MANAGE_ACTIVITIES}
+        | {Perm.KEEP_ATTENDANCE, Perm.KEEP_ALL_REGISTERS, Perm.LEAVE_DESK_MESSAGES}
     ),
     Role.NATIONAL_MANAGER: frozenset({Perm.VIEW_CENTER}),
     Role.DATA_PROTECTION_OFFICER: frozenset({Perm.VIEW_CENTER}),

@@ -17,4 +17,5 @@ urlpatterns = [
     # Everything under /c/<center>/ is scoped to that centre by CenterScopeMiddleware.
     path("c/<str:center>/", include("centers.urls")),
     path("c/<str:center>/", include("beneficiaries.urls")),
+    path("c/<str:center>/", include("services.urls")),
 ]

@@ -1,3 +1,4 @@
+import datetime as dt
 import threading
 
 import pytest
@@ -200,3 +201,27 @@ def test_registration_numbers_are_unique_and_gap_free_under_concurrency(world):
     assert errors == []
     assert sorted(numbers) == [f"ANK-2030-{n:06d}" for n in range(1, 21)]
     assert RegistrationCounter.objects.get(center=center, year=2030).last == 20
+
+
+def test_merge_moves_attendance_and_enrolments_without_doubling_them(client, world):
+    from services.models import Attendance, Enrollment
+    from services.tests.factories import SessionFactory
+
+    survivor, activity = world.people["ANK"], world.activities["ANK"]
+    duplicate = BeneficiaryFactory(center=survivor.center, first_name="Ahmet", consents=False)
+    Enrollment.objects.create(
+        activity=activity, beneficiary=duplicate, status="enrolled", by=duplicate.registered_by
+    )
+    other_session = SessionFactory(activity=activity, starts_at=dt.time(14, 0), ends_at=dt.time(15, 0))
+    Attendance.objects.create(
+        session=other_session, beneficiary=duplicate, present=True, recorded_by=duplicate.registered_by
+    )
+    client.force_login(world.user("ANK", "center_manager"))
+    client.post(
+        url("merge", pk=survivor.pk), {"other_number": duplicate.registration_number, "confirm": "on"}
+    )
+
+    assert Attendance.objects.get(session=other_session).beneficiary == survivor
+    # Both were enrolled in the same course: the survivor keeps one enrolment, the other stays with the merged record.
+    assert Enrollment.objects.filter(activity=activity, beneficiary=survivor).count() == 1
+    assert Enrollment.objects.filter(activity=activity, beneficiary=duplicate).count() == 1
