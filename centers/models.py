@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
@@ -51,8 +53,8 @@ class Center(models.Model):
     opened_on = models.DateField(_("opened on"), null=True, blank=True)
     area_m2 = models.PositiveIntegerField(_("area (m²)"), null=True, blank=True)
     floors = models.PositiveSmallIntegerField(_("floors"), default=1)
-    opens_at = models.TimeField(_("opens at"), default="09:00")
-    closes_at = models.TimeField(_("closes at"), default="18:00")
+    opens_at = models.TimeField(_("opens at"), default=dt.time(9, 0))
+    closes_at = models.TimeField(_("closes at"), default=dt.time(18, 0))
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PLANNED)
 
     objects = CenterQuerySet.as_manager()

@@ -2,6 +2,8 @@
 
 import django.core.validators
 import django.db.models.deletion
+import datetime
+
 from django.conf import settings
 from django.db import migrations, models
 
@@ -26,8 +28,8 @@ class Migration(migrations.Migration):
                 ('opened_on', models.DateField(blank=True, null=True, verbose_name='opened on')),
                 ('area_m2', models.PositiveIntegerField(blank=True, null=True, verbose_name='area (m²)')),
                 ('floors', models.PositiveSmallIntegerField(default=1, verbose_name='floors')),
-                ('opens_at', models.TimeField(default='09:00', verbose_name='opens at')),
-                ('closes_at', models.TimeField(default='18:00', verbose_name='closes at')),
+                ('opens_at', models.TimeField(default=datetime.time(9, 0), verbose_name='opens at')),
+                ('closes_at', models.TimeField(default=datetime.time(18, 0), verbose_name='closes at')),
                 ('status', models.CharField(choices=[('planned', 'Planned'), ('open', 'Open'), ('closed', 'Closed')], default='planned', max_length=10, verbose_name='status')),
             ],
             options={
