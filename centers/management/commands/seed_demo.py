@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from beneficiaries import demo as beneficiaries_demo
 from centers import demo as centers_demo
+from services import demo as services_demo
 
 DEFAULT_PASSWORD = "toplum-demo-2026"  # noqa: S105 - demo only; the command refuses DEBUG=0
 
@@ -31,6 +32,8 @@ class Command(BaseCommand):
         registered = beneficiaries_demo.seed(rng=rng, beneficiaries=beneficiaries)
         for code, count in registered.items():
             self.stdout.write(f"Registered {count} people at {code}.")
+        for code, count in services_demo.seed(rng=rng).items():
+            self.stdout.write(f"Laid out a year of activities at {code} ({count} attendance marks).")
 
         self.stdout.write(self.style.SUCCESS("Demo data ready. Log in at http://127.0.0.1:8000 with:"))
         for username, role, center in logins:
