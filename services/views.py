@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -50,7 +50,7 @@ def today(request, center):
     alerts = person = None
     if request.method == "POST":
         if Perm.CHECK_IN not in request.center_perms:
-            return HttpResponse(status=403)
+            raise PermissionDenied
         if form.is_valid():
             person = beneficiary_for_number(
                 center=request.center, number=form.cleaned_data["number"].partition("/")[0]

@@ -191,3 +191,32 @@ def test_other_centre_gets_404_on_activities(world, assert_other_center_gets_404
         other, "services:enrollment_change", center="ANK", pk=enrollment.pk, action="drop"
     )
     assert_other_center_gets_404(other, "services:register", center="ANK", pk=world.sessions["ANK"].pk)
+
+
+def test_changing_the_timetable_moves_future_sessions_but_keeps_attended_ones(manager, world):
+    manager.post(url("activity_create"), activity_post(world, starts_on="2026-11-02", ends_on="2027-01-29"))
+    activity = Activity.objects.get(name="Tailoring for women")
+    attended = activity.sessions.filter(date__gte=timezone.localdate()).first()
+    services.register_save(
+        session=attended, marks={world.people["ANK"].pk: True}, walk_ins=[], by=world.user("ANK", "trainer")
+    )
+    data = activity_post(
+        world, starts_on="2026-11-02", ends_on="2027-01-29",
+        **{"slots-1-weekday": "4", "slots-INITIAL_FORMS": "0", "slots-TOTAL_FORMS": "3"},
+    )  # fmt: skip
+    assert manager.post(url("activity_edit", pk=activity.pk), data).status_code == 302
+    future = activity.sessions.filter(date__gt=timezone.localdate())
+    assert set(future.values_list("date__week_day", flat=True)) <= {2, 6} | {
+        attended.date.isoweekday() % 7 + 1
+    }
+    assert activity.sessions.filter(pk=attended.pk).exists()
+    assert activity.slots.count() == 2
+
+
+def test_a_reception_user_may_see_activities_but_not_change_them(client, world):
+    client.force_login(world.user("ANK", "reception"))
+    assert client.get(url("activity_detail", pk=world.activities["ANK"].pk)).status_code == 200
+    assert client.post(url("activity_edit", pk=world.activities["ANK"].pk), {}).status_code == 403
+    assert client.post(url("today"), {"number": "x"}).status_code == 200
+    client.force_login(world.user("ANK", "psychologist"))
+    assert client.post(url("today"), {"number": "x"}).status_code == 403
