@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
+from beneficiaries.models import Case, CaseGoal, Partner, Referral, Transfer
 from beneficiaries.tests.factories import BeneficiaryFactory, HouseholdFactory
 from centers.models import NATIONAL_ROLES, Role
 from centers.tests.factories import CenterFactory, MembershipFactory, RoomFactory, UserFactory
@@ -48,6 +49,10 @@ class World:
     sessions: dict = field(default_factory=dict)
     enrollments: dict = field(default_factory=dict)
     desk_messages: dict = field(default_factory=dict)
+    cases: dict = field(default_factory=dict)
+    goals: dict = field(default_factory=dict)
+    referrals: dict = field(default_factory=dict)
+    transfers: dict = field(default_factory=dict)
 
     def user(self, center_code: str | None, role: str):
         return self.users[(center_code, role)]
@@ -90,6 +95,35 @@ def world(db):
             beneficiary=w.people[code],
             text="Please see the social worker",
             created_by=w.users[(code, "social_worker")],
+        )
+        case = Case.objects.create(
+            center=center,
+            beneficiary=w.people[code],
+            caseworker=w.users[(code, "social_worker")],
+            supervisor=w.users[(code, "center_manager")],
+            reason="Family needs school enrolment and health referral",
+            opened_by=w.users[(code, "social_worker")],
+        )
+        case.psychologists.add(w.users[(code, "psychologist")])
+        w.cases[code] = case
+        w.goals[code] = CaseGoal.objects.create(case=case, goal="Children enrolled in school")
+        w.referrals[code] = Referral.objects.create(
+            case=case,
+            partner=Partner.objects.get_or_create(name="Ministry of Health", defaults={"kind": "ministry"})[
+                0
+            ],
+            reason="Vaccinations",
+            shared_fields=["full_name", "phone"],
+            created_by=w.users[(code, "social_worker")],
+        )
+    # Each centre has a transfer waiting for it: the other centre's case, moving in.
+    for code, other in (("ANK", "IST"), ("IST", "ANK")):
+        w.transfers[code] = Transfer.objects.create(
+            case=w.cases[other],
+            from_center=w.centers[other],
+            to_center=w.centers[code],
+            reason="The family moved",
+            requested_by=w.users[(other, "social_worker")],
         )
     for role in NATIONAL_ROLES:
         user = UserFactory(username=role.value)

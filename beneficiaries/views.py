@@ -9,7 +9,8 @@ from django.views.decorators.http import require_POST
 from centers.permissions import Perm, require_perm
 from services.selectors import person_services
 
-from . import cards, selectors, services
+from . import cards, case_services, selectors, services
+from .case_views import case_summary_for
 from .forms import (
     BeneficiaryForm,
     ConsentForm,
@@ -140,6 +141,7 @@ def detail(request, center, pk):
             _("This record was merged into %(number)s.") % {"number": person.merged_into.registration_number},
         )
         return _to_profile(request, person.merged_into)
+    case_services.access_log_write(request=request, person=person)
     household_members = []
     if person.household_id:
         household_members = list(
@@ -156,6 +158,7 @@ def detail(request, center, pk):
         "vulnerability_labels": [Vulnerability(v).label for v in person.vulnerabilities],
         "language_labels": [Language(code).label for code in person.languages],
         **person_services(person=person, center=request.center),
+        "cases": case_summary_for(request, person),
     }
     return render(request, "beneficiaries/detail.html", context)
 

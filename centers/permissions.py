@@ -27,6 +27,10 @@ class Perm(StrEnum):
     CHECK_IN = "check_in"
     RECORD_SERVICES = "record_services"  # one-to-one services
     LEAVE_DESK_MESSAGES = "leave_desk_messages"
+    VIEW_CASES = "view_cases"
+    MANAGE_CASES = "manage_cases"  # open cases, follow-ups, plans, referrals, transfer requests
+    WRITE_CONFIDENTIAL_NOTES = "write_confidential_notes"  # reading them is decided per note
+    DECIDE_TRANSFERS = "decide_transfers"
 
 
 _CENTRE = {Perm.VIEW_CENTER, Perm.VIEW_BENEFICIARIES, Perm.VIEW_ACTIVITIES}
@@ -35,15 +39,20 @@ _FRONT_DESK = _CENTRE | {Perm.REGISTER_BENEFICIARIES, Perm.ENROL, Perm.CHECK_IN,
 # National roles see aggregates, never individual records (DESIGN.md).
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.RECEPTION: frozenset(_FRONT_DESK),
-    Role.SOCIAL_WORKER: frozenset(_FRONT_DESK | {Perm.KEEP_ATTENDANCE, Perm.LEAVE_DESK_MESSAGES}),
+    Role.SOCIAL_WORKER: frozenset(
+        _FRONT_DESK | {Perm.KEEP_ATTENDANCE, Perm.LEAVE_DESK_MESSAGES, Perm.VIEW_CASES, Perm.MANAGE_CASES}
+    ),
     Role.PSYCHOLOGIST: frozenset(
-        _CENTRE | {Perm.KEEP_ATTENDANCE, Perm.RECORD_SERVICES, Perm.LEAVE_DESK_MESSAGES}
+        _CENTRE
+        | {Perm.KEEP_ATTENDANCE, Perm.RECORD_SERVICES, Perm.LEAVE_DESK_MESSAGES}
+        | {Perm.VIEW_CASES, Perm.WRITE_CONFIDENTIAL_NOTES}
     ),
     Role.TRAINER: frozenset(_CENTRE | {Perm.KEEP_ATTENDANCE, Perm.ENROL, Perm.CHECK_IN}),
     Role.CENTER_MANAGER: frozenset(
         _FRONT_DESK
         | {Perm.MANAGE_ROOMS, Perm.VIEW_STAFF, Perm.MERGE_BENEFICIARIES, Perm.MANAGE_ACTIVITIES}
         | {Perm.KEEP_ATTENDANCE, Perm.KEEP_ALL_REGISTERS, Perm.LEAVE_DESK_MESSAGES}
+        | {Perm.VIEW_CASES, Perm.MANAGE_CASES, Perm.DECIDE_TRANSFERS}
     ),
     Role.NATIONAL_MANAGER: frozenset({Perm.VIEW_CENTER}),
     Role.DATA_PROTECTION_OFFICER: frozenset({Perm.VIEW_CENTER}),

@@ -2,12 +2,14 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from beneficiaries.audit_views import access_log
 from centers import views as center_views
 from centers.health import healthz
 
 urlpatterns = [
     path("", center_views.home, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("audit/access/", access_log, name="access_log"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
@@ -18,4 +20,5 @@ urlpatterns = [
     path("c/<str:center>/", include("centers.urls")),
     path("c/<str:center>/", include("beneficiaries.urls")),
     path("c/<str:center>/", include("services.urls")),
+    path("c/<str:center>/", include("beneficiaries.urls_cases")),
 ]

@@ -12,8 +12,8 @@ from simple_history.models import HistoricalRecords
 
 from centers.models import Center, CenterScopedQuerySet
 
-from . import names
-from .documents import DocumentType, normalize_document_number, validate_document
+from .. import names
+from ..documents import DocumentType, normalize_document_number, validate_document
 
 MAX_AGE_YEARS = 110
 
