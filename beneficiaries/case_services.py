@@ -1,7 +1,10 @@
 """Writes for case management. Domain errors are ValidationErrors with words for the page."""
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -206,3 +209,38 @@ def transfer_decide(*, transfer: Transfer, by, accept: bool) -> Transfer:
                 )
             moving.update(center=transfer.to_center)
     return transfer
+
+
+def follow_ups_due_today() -> dict:
+    """{caseworker: [case, …]} for open cases whose promised next follow-up is today."""
+    today = timezone.localdate()
+    latest = FollowUp.objects.filter(case=OuterRef("pk")).order_by("-date", "-pk").values("next_date")[:1]
+    due = (
+        Case.objects.exclude(status=Case.Status.CLOSED)
+        .annotate(next_due=Subquery(latest))
+        .filter(next_due=today)
+        .select_related("caseworker", "center", "beneficiary")
+        .order_by("caseworker_id", "pk")
+    )
+    by_worker: dict = {}
+    for case in due:
+        by_worker.setdefault(case.caseworker, []).append(case)
+    return by_worker
+
+
+def follow_ups_due_notify() -> int:
+    """E-mail each caseworker the registration numbers of today's follow-ups (no names, no notes:
+    e-mail leaves the system). The caseload page shows the same list in the app."""
+    sent = 0
+    for worker, cases in follow_ups_due_today().items():
+        if not worker.email:
+            continue
+        lines = [f"- {case.beneficiary.registration_number} ({case.center.code})" for case in cases]
+        send_mail(
+            subject=_("Toplum: %(count)d follow-ups due today") % {"count": len(cases)},
+            message="\n".join([_("Follow-ups due today:"), *lines]),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[worker.email],
+        )
+        sent += 1
+    return sent

@@ -15,7 +15,8 @@ def home(request):
     centers = list(selectors.center_list_for(user=request.user))
     if len(centers) == 1:
         return redirect("centers:dashboard", center=centers[0].code)
-    return render(request, "centers/home.html", {"centers": centers})
+    is_dpo = request.user.memberships.filter(role=Role.DATA_PROTECTION_OFFICER).exists()
+    return render(request, "centers/home.html", {"centers": centers, "is_dpo": is_dpo})
 
 
 @require_perm(Perm.VIEW_CENTER)

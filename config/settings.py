@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -166,6 +167,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE = {
+    "follow-ups-due-today": {
+        "task": "beneficiaries.tasks.notify_follow_ups_due",
+        "schedule": crontab(hour=7, minute=30),
+    },
+}
 
 # Production hardening, on by default once DEBUG=0.
 SECURE_CONTENT_TYPE_NOSNIFF = True

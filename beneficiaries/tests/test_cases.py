@@ -308,3 +308,27 @@ def test_other_centre_gets_404_on_case_views(world, assert_other_center_gets_404
         assert_other_center_gets_404(other, f"cases:{name}", center="ANK", pk=case.pk)
     assert_other_center_gets_404(other, "cases:referral_letter", center="ANK", pk=world.referrals["ANK"].pk)
     assert_other_center_gets_404(other, "cases:goal_done", center="ANK", pk=world.goals["ANK"].pk)
+
+
+@time_machine.travel(dt.datetime(2026, 6, 15, 5, tzinfo=dt.UTC), tick=False)
+def test_the_morning_job_mails_each_caseworker_todays_follow_ups_without_names(world, mailoutbox, settings):
+    from beneficiaries.tasks import notify_follow_ups_due
+
+    worker = world.user("ANK", "social_worker")
+    worker.email = "leyla@example.org"
+    worker.save()
+    case = world.cases["ANK"]
+    FollowUp.objects.create(
+        case=case,
+        center=case.center,
+        date=dt.date(2026, 6, 1),
+        type="phone",
+        summary="s",
+        next_date=dt.date(2026, 6, 15),
+        by=worker,
+    )
+    assert notify_follow_ups_due.apply().get() == 1
+    assert len(mailoutbox) == 1
+    body = mailoutbox[0].body
+    assert case.beneficiary.registration_number in body and case.beneficiary.first_name not in body
+    assert "notify_follow_ups_due" in settings.CELERY_BEAT_SCHEDULE["follow-ups-due-today"]["task"]

@@ -7,9 +7,10 @@ from django.core.management import CommandError, call_command
 from django.db import IntegrityError
 from django.urls import reverse
 
-from beneficiaries.models import Beneficiary
+from beneficiaries.models import Beneficiary, Case, Transfer
 from centers.models import Center, Membership
 from centers.tests.factories import MembershipFactory, UserFactory
+from services.models import Activity, Attendance
 
 
 def test_user_with_one_centre_lands_on_its_dashboard(client, world):
@@ -143,6 +144,9 @@ def test_seed_demo_is_idempotent_and_prints_logins(settings):
         and ankara.filter(population_group="host_community").exists()
     )
     assert not Beneficiary.objects.filter(center__code="KIL").exists()
+    assert Activity.objects.filter(center__code="ANK").count() >= 8
+    assert Attendance.objects.filter(session__activity__center__code="ANK", present=True).exists()
+    assert Case.objects.filter(center__code="ANK").exists() and Transfer.objects.count() == 1
     assert set(Center.objects.values_list("code", flat=True)) == {"ANK", "IST", "KON", "SAN", "KIL"}
     assert Center.objects.get(code="KIL").status == Center.Status.PLANNED
     ankara = Center.objects.get(code="ANK")

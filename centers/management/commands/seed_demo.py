@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from beneficiaries import demo as beneficiaries_demo
+from beneficiaries import demo_cases
 from centers import demo as centers_demo
 from services import demo as services_demo
 
@@ -34,6 +35,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Registered {count} people at {code}.")
         for code, count in services_demo.seed(rng=rng).items():
             self.stdout.write(f"Laid out a year of activities at {code} ({count} attendance marks).")
+        for code, count in demo_cases.seed(rng=rng).items():
+            self.stdout.write(f"Opened {count} case files at {code}.")
 
         self.stdout.write(self.style.SUCCESS("Demo data ready. Log in at http://127.0.0.1:8000 with:"))
         for username, role, center in logins:
