@@ -12,7 +12,7 @@ from centers.permissions import Perm, require_perm
 from . import case_selectors, case_services
 from .case_forms import CaseOpenForm, CloseForm, FollowUpForm, GoalForm, NoteForm, ReferralForm, TransferForm
 from .letters import referral_letter_pdf
-from .models import Beneficiary, Case, CaseGoal, Referral, Transfer
+from .models import Beneficiary, Case, CaseGoal, Partner, Referral, Transfer
 
 
 def _case(request, pk):
@@ -211,6 +211,12 @@ def transfer_decide(request, center, pk, decision):
     else:
         messages.success(request, _("Transfer answered."))
     return redirect("cases:supervision", center=request.center.code)
+
+
+@require_perm(Perm.VIEW_CASES)
+def partners(request, center):
+    """The partner directory: who offers what, to choose where to refer."""
+    return render(request, "cases/partners.html", {"partners": Partner.objects.filter(is_active=True)})
 
 
 @require_perm(Perm.VIEW_CASES)

@@ -8,6 +8,7 @@ app_name = "cases"
 urlpatterns = [
     path("cases/", views.caseload, name="caseload"),
     path("cases/supervision/", views.supervision, name="supervision"),
+    path("partners/", views.partners, name="partners"),
     path("people/<int:pk>/cases/new/", views.case_open, name="open"),
     path("cases/<int:pk>/", views.detail, name="detail"),
     path("cases/<int:pk>/follow-ups/new/", views.follow_up_add, name="follow_up_add"),

@@ -7,7 +7,7 @@ from beneficiaries.models import Case, Referral
 from beneficiaries.tests.factories import BeneficiaryFactory
 from tests.test_browser_foundation import log_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_social_worker_opens_a_case_follows_up_refers_and_finds_it_in_the_caseload(page, world):

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from beneficiaries.models import Beneficiary
 from tests.test_browser_foundation import log_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def fill_person(page, prefix, *, first, last, original="", sex, year, relationship=None):

@@ -8,7 +8,7 @@ from services.models import Attendance
 from services.tests.factories import EnrollmentFactory
 from tests.test_browser_foundation import log_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_trainer_keeps_todays_register_with_a_walk_in(page, world):

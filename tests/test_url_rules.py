@@ -77,6 +77,7 @@ CENTER_URLS = {
     ),
     "cases:caseload": Rule(allowed=VIEW_CASES),
     "cases:supervision": Rule(allowed=VIEW_CASES),
+    "cases:partners": Rule(allowed=VIEW_CASES),
     "cases:open": Rule(allowed=MANAGE_CASES, objects={"pk": "people"}),
     "cases:detail": Rule(allowed=VIEW_CASES, objects={"pk": "cases"}),
     "cases:follow_up_add": Rule(allowed=MANAGE_CASES, objects={"pk": "cases"}),

@@ -332,3 +332,29 @@ def test_the_morning_job_mails_each_caseworker_todays_follow_ups_without_names(w
     body = mailoutbox[0].body
     assert case.beneficiary.registration_number in body and case.beneficiary.first_name not in body
     assert "notify_follow_ups_due" in settings.CELERY_BEAT_SCHEDULE["follow-ups-due-today"]["task"]
+
+
+def test_case_file_queries_stay_constant(client, world, django_assert_max_num_queries):
+    case, worker = world.cases["ANK"], world.user("ANK", "social_worker")
+    for n in range(15):
+        FollowUp.objects.create(
+            case=case,
+            center=case.center,
+            date=dt.date(2026, 1, 1) + dt.timedelta(days=n),
+            type="phone",
+            summary="s",
+            by=worker,
+        )
+        Referral.objects.create(case=case, partner=Partner.objects.first(), reason="r", created_by=worker)
+    client.force_login(worker)
+    # 1 session, 2 user, 3 roles, 4 centre, 5 case, 6 access log, 7 goals, 8 follow-ups, 9 referrals,
+    # 10 readable notes, 11 psychologists, 12 transfers, 13-14 navigation, 15-17 session save
+    with django_assert_max_num_queries(17):
+        page = client.get(url("detail", pk=case.pk)).content.decode()
+    assert page.count("Phone call") == 15
+
+
+def test_the_partner_directory_lists_what_each_partner_offers(client, world):
+    client.force_login(world.user("ANK", "social_worker"))
+    page = client.get(url("partners")).content.decode()
+    assert "Ministry of National Education" in page and "School enrolment" in page
