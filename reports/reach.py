@@ -1,0 +1,156 @@
+"""Reach, as DESIGN.md defines it, counted in the database.
+
+A *contact* is an Attendance marked present, a ServiceDelivery or a FollowUp,
+each with a date, a centre and a category. A person is *reached* in a period,
+at a centre (or nationally), in a category, when they have at least one
+contact there in it. Counts are distinct people per cell: category rows do not
+add up to the total, and a person served by two centres counts once
+nationally. People merged into another record count as that record.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import Count, F, Value
+
+from beneficiaries.models import Beneficiary, FollowUp
+from services.models import Attendance, ServiceCategory, ServiceDelivery
+
+AGE_BANDS = [("0-4", 0, 4), ("5-11", 5, 11), ("12-17", 12, 17), ("18-59", 18, 59), ("60+", 60, 200)]
+SEXES = ["female", "male", "unknown"]
+GROUPS = ["migrant", "host"]
+ALL = "*"  # the total of a dimension (every centre, every category)
+
+
+@dataclass
+class Reach:
+    start: dt.date
+    end: dt.date
+    center_ids: list[int] | None
+    # (center_id or ALL, category code or ALL, sex, age band, group) -> people
+    cells: dict[tuple, int] = field(default_factory=dict)
+    # (center_id or ALL, category code or ALL) -> people, whatever their sex, age and group
+    totals: dict[tuple, int] = field(default_factory=dict)
+    new_registrations: dict = field(default_factory=dict)  # center_id or ALL -> people registered
+    contacts: dict = field(default_factory=dict)  # (center_id or ALL, category or ALL) -> contacts
+
+
+def _contacts_sql(start: dt.date, end: dt.date, center_ids):
+    """The union of every contact in the period as (person, centre, category) — SQL and params."""
+    attendance = (
+        Attendance.objects.filter(present=True, session__date__range=(start, end))
+        .order_by()
+        .values(
+            contact_person=F("beneficiary_id"),
+            contact_center=F("session__activity__center_id"),
+            contact_category=F("session__activity__category__code"),
+        )
+    )
+    delivery = (
+        ServiceDelivery.objects.filter(date__range=(start, end))
+        .order_by()
+        .values(
+            contact_person=F("beneficiary_id"),
+            contact_center=F("center_id"),
+            contact_category=F("category__code"),
+        )
+    )
+    follow_up = (
+        FollowUp.objects.filter(date__range=(start, end))
+        .order_by()
+        .values(
+            contact_person=F("case__beneficiary_id"),
+            contact_center=F("center_id"),
+            contact_category=Value(ServiceCategory.Code.FOLLOW_UP.value),
+        )
+    )
+    if center_ids is not None:
+        attendance = attendance.filter(session__activity__center_id__in=center_ids)
+        delivery = delivery.filter(center_id__in=center_ids)
+        follow_up = follow_up.filter(center_id__in=center_ids)
+    # UNION ALL keeps every contact (they are counted too); people are made distinct below.
+    return attendance.union(delivery, follow_up, all=True).query.sql_with_params()
+
+
+def _age_sql(end: dt.date) -> tuple[str, list]:
+    """Age on the last day of the period, from the date of birth or the (estimated) year."""
+    if connection.vendor == "postgresql":
+        month_day = "(EXTRACT(MONTH FROM b.date_of_birth) * 100 + EXTRACT(DAY FROM b.date_of_birth))"
+    else:
+        month_day = "(CAST(strftime('%%m', b.date_of_birth) AS INTEGER) * 100 + CAST(strftime('%%d', b.date_of_birth) AS INTEGER))"
+    sql = (
+        f"(%s - b.birth_year - CASE WHEN b.date_of_birth IS NOT NULL AND {month_day} > %s THEN 1 ELSE 0 END)"
+    )
+    return sql, [end.year, end.month * 100 + end.day]
+
+
+def _band_sql(age_sql: str) -> str:
+    whens = " ".join(f"WHEN {age_sql} <= {high} THEN '{label}'" for label, _low, high in AGE_BANDS[:-1])
+    return f"CASE {whens} ELSE '{AGE_BANDS[-1][0]}' END"
+
+
+def reach(*, start: dt.date, end: dt.date, center_ids: list[int] | None = None) -> Reach:
+    contacts_sql, contacts_params = _contacts_sql(start, end, center_ids)
+    age_sql, age_params = _age_sql(end)
+    band = _band_sql(age_sql)
+    band_params = age_params * (len(AGE_BANDS) - 1)
+    person = "COALESCE(b.merged_into_id, b.id)"
+    # The person's attributes come from the surviving record of a merge.
+    base = f"""
+        WITH contacts AS ({contacts_sql}),
+        people AS (
+            SELECT DISTINCT c.contact_center AS center, c.contact_category AS category, {person} AS person
+            FROM contacts c JOIN beneficiaries_beneficiary raw ON raw.id = c.contact_person
+            JOIN beneficiaries_beneficiary b ON b.id = COALESCE(raw.merged_into_id, raw.id)
+        )
+    """
+    # One pass per level of the table: centre × category, centre, category (national), national.
+    levels = [
+        ("p.center", "p.category"),
+        ("p.center", f"'{ALL}'"),
+        ("NULL", "p.category"),
+        ("NULL", f"'{ALL}'"),
+    ]
+    result = Reach(start=start, end=end, center_ids=center_ids)
+    with connection.cursor() as cursor:
+        for center_expr, category_expr in levels:
+            cursor.execute(
+                base
+                + f"""
+                SELECT {center_expr}, {category_expr}, b.sex, {band},
+                       CASE WHEN b.population_group = 'host_community' THEN 'host' ELSE 'migrant' END,
+                       COUNT(DISTINCT p.person)
+                FROM people p JOIN beneficiaries_beneficiary b ON b.id = p.person
+                GROUP BY 1, 2, 3, 4, 5
+                """,
+                [*contacts_params, *band_params],
+            )
+            for center, category, sex, age_band, group, n in cursor.fetchall():
+                key = (center if center is not None else ALL, category)
+                result.cells[(*key, sex, age_band, group)] = n
+            cursor.execute(
+                base
+                + f"SELECT {center_expr}, {category_expr}, COUNT(DISTINCT p.person) FROM people p GROUP BY 1, 2",
+                contacts_params,
+            )
+            for center, category, n in cursor.fetchall():
+                result.totals[(center if center is not None else ALL, category)] = n
+        cursor.execute(
+            f"""WITH contacts AS ({contacts_sql})
+            SELECT contact_center, contact_category, COUNT(*) FROM contacts GROUP BY 1, 2""",
+            contacts_params,
+        )
+        for center, category, n in cursor.fetchall():
+            result.contacts[(center, category)] = n
+    for (center, category), n in list(result.contacts.items()):
+        result.contacts[(center, ALL)] = result.contacts.get((center, ALL), 0) + n
+        result.contacts[(ALL, category)] = result.contacts.get((ALL, category), 0) + n
+        result.contacts[(ALL, ALL)] = result.contacts.get((ALL, ALL), 0) + n
+    registered = Beneficiary.objects.filter(registered_at__date__range=(start, end), merged_into__isnull=True)
+    if center_ids is not None:
+        registered = registered.filter(center_id__in=center_ids)
+    for row in registered.values("center_id").order_by().annotate(n=Count("id")):
+        result.new_registrations[row["center_id"]] = row["n"]
+    result.new_registrations[ALL] = sum(result.new_registrations.values())
+    return result
