@@ -67,7 +67,7 @@ def generated(world):
         for a in activities for day in (dt.date(2026, 9, 30), dt.date(2026, 10, 5), dt.date(2026, 10, 31), dt.date(2026, 11, 1))
     ]  # fmt: skip
     people = []
-    for n in range(60):
+    for _ in range(60):
         center = rng.choice(centers)
         kwargs = (
             {"date_of_birth": dt.date(rng.randint(1950, 2024), rng.randint(1, 12), rng.randint(1, 28))}
