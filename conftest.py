@@ -4,6 +4,7 @@ and a registered person heading a household.
 Tests ask for ``world`` and log in as ``world.user("ANK", "reception")``.
 """
 
+import datetime as dt
 import os
 import shutil
 import subprocess
@@ -13,12 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from beneficiaries.models import Case, CaseGoal, Partner, Referral, Transfer
 from beneficiaries.tests.factories import BeneficiaryFactory, HouseholdFactory
 from centers.models import NATIONAL_ROLES, Role
 from centers.tests.factories import CenterFactory, MembershipFactory, RoomFactory, UserFactory
+from reports.models import ReportRun
 from services.models import DeskMessage, ServiceCategory
 from services.tests.factories import ActivityFactory, EnrollmentFactory, SessionFactory
 
@@ -38,6 +41,11 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def private_files_in_a_temporary_folder(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @dataclass
 class World:
     centers: dict = field(default_factory=dict)
@@ -53,6 +61,7 @@ class World:
     goals: dict = field(default_factory=dict)
     referrals: dict = field(default_factory=dict)
     transfers: dict = field(default_factory=dict)
+    report_runs: dict = field(default_factory=dict)
 
     def user(self, center_code: str | None, role: str):
         return self.users[(center_code, role)]
@@ -116,6 +125,10 @@ def world(db):
             shared_fields=["full_name", "phone"],
             created_by=w.users[(code, "social_worker")],
         )
+    for code, center in w.centers.items():
+        run = ReportRun(center=center, start=dt.date(2026, 10, 1), end=dt.date(2026, 10, 31), status="done")
+        run.file.save(f"world-{code}.xlsx", ContentFile(b"PK-not-really"), save=True)
+        w.report_runs[code] = run
     # Each centre has a transfer waiting for it: the other centre's case, moving in.
     for code, other in (("ANK", "IST"), ("IST", "ANK")):
         w.transfers[code] = Transfer.objects.create(
@@ -149,8 +162,19 @@ def assert_other_center_gets_404(client):
     return check
 
 
+@pytest.fixture
+def celery_eager():
+    """Run tasks in the test's own process, even when CI has a broker configured."""
+    from config.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
 @pytest.fixture(scope="session")
-def celery_worker_process(django_db_setup, django_db_blocker):
+def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
     """A real ``celery worker`` process on the Redis broker, using the test database.
 
     It consumes a queue of its own, so a developer's running ``make worker``
@@ -170,7 +194,12 @@ def celery_worker_process(django_db_setup, django_db_blocker):
         host = f"{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}"
         database_url = f"postgres://{db['USER']}:{db['PASSWORD']}@{host}/{db['NAME']}"
     queue = f"test-{uuid.uuid4().hex[:8]}"
-    env = {**os.environ, "DATABASE_URL": database_url, "CELERY_QUEUE": queue}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "CELERY_QUEUE": queue,
+        "MEDIA_ROOT": str(tmp_path_factory.mktemp("worker-media")),
+    }
     process = subprocess.Popen(
         [
             sys.executable,

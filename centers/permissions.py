@@ -31,6 +31,7 @@ class Perm(StrEnum):
     MANAGE_CASES = "manage_cases"  # open cases, follow-ups, plans, referrals, transfer requests
     WRITE_CONFIDENTIAL_NOTES = "write_confidential_notes"  # reading them is decided per note
     DECIDE_TRANSFERS = "decide_transfers"
+    VIEW_REPORTS = "view_reports"  # aggregates only: no report shows an individual
 
 
 _CENTRE = {Perm.VIEW_CENTER, Perm.VIEW_BENEFICIARIES, Perm.VIEW_ACTIVITIES}
@@ -52,9 +53,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
         _FRONT_DESK
         | {Perm.MANAGE_ROOMS, Perm.VIEW_STAFF, Perm.MERGE_BENEFICIARIES, Perm.MANAGE_ACTIVITIES}
         | {Perm.KEEP_ATTENDANCE, Perm.KEEP_ALL_REGISTERS, Perm.LEAVE_DESK_MESSAGES}
-        | {Perm.VIEW_CASES, Perm.MANAGE_CASES, Perm.DECIDE_TRANSFERS}
+        | {Perm.VIEW_CASES, Perm.MANAGE_CASES, Perm.DECIDE_TRANSFERS, Perm.VIEW_REPORTS}
     ),
-    Role.NATIONAL_MANAGER: frozenset({Perm.VIEW_CENTER}),
+    Role.NATIONAL_MANAGER: frozenset({Perm.VIEW_CENTER, Perm.VIEW_REPORTS}),
     Role.DATA_PROTECTION_OFFICER: frozenset({Perm.VIEW_CENTER}),
 }
 

@@ -168,11 +168,21 @@ CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
+    "monthly-reports": {
+        "task": "reports.tasks.build_monthly_reports",
+        "schedule": crontab(day_of_month=1, hour=6, minute=0),
+    },
     "follow-ups-due-today": {
         "task": "beneficiaries.tasks.notify_follow_ups_due",
         "schedule": crontab(hour=7, minute=30),
     },
 }
+
+# In any downloadable disaggregated table, counts from 1 to this minus one appear as "<N".
+REPORT_SMALL_CELL_THRESHOLD = int(os.environ.get("REPORT_SMALL_CELL_THRESHOLD", "5"))
+MEDIA_ROOT = Path(
+    os.environ.get("MEDIA_ROOT", BASE_DIR / "media")
+)  # private: served only through views that check access
 
 # Production hardening, on by default once DEBUG=0.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -21,4 +21,5 @@ urlpatterns = [
     path("c/<str:center>/", include("beneficiaries.urls")),
     path("c/<str:center>/", include("services.urls")),
     path("c/<str:center>/", include("beneficiaries.urls_cases")),
+    path("c/<str:center>/", include("reports.urls")),
 ]

@@ -1,0 +1,61 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from centers.models import Center
+
+
+class ReportRun(models.Model):
+    """One build of a report: its parameters, who asked, its progress and its file."""
+
+    class Kind(models.TextChoices):
+        MONTHLY_REACH = "monthly_reach", _("Monthly reach and cost per beneficiary")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(max_length=32, choices=Kind, default=Kind.MONTHLY_REACH)
+    center = models.ForeignKey(
+        Center,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty: national"),
+    )
+    # The centre code, or "national": what the no-duplicate constraint compares (NULLs never collide).
+    scope = models.CharField(max_length=12, editable=False)
+    start = models.DateField(_("from"))
+    end = models.DateField(_("to"))
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    file = models.FileField(upload_to="reports/%Y/%m/", blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            # The same report is never built twice at the same time.
+            models.UniqueConstraint(
+                fields=["kind", "scope", "start", "end"],
+                condition=Q(status__in=["queued", "running"]),
+                name="one_build_at_a_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.scope} {self.start}–{self.end} ({self.status})"
+
+    def save(self, *args, **kwargs):
+        self.scope = self.center.code if self.center_id else "national"
+        super().save(*args, **kwargs)

@@ -20,6 +20,7 @@ SERVICES = FRONT_DESK | {"psychologist"}
 MESSAGES = {"social_worker", "psychologist", "center_manager"}
 VIEW_CASES = {"social_worker", "psychologist", "center_manager"}
 MANAGE_CASES = {"social_worker", "center_manager"}
+REPORTS = {"center_manager", "national_manager"}
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,9 @@ CENTER_URLS = {
     "cases:caseload": Rule(allowed=VIEW_CASES),
     "cases:supervision": Rule(allowed=VIEW_CASES),
     "cases:partners": Rule(allowed=VIEW_CASES),
+    "reports:index": Rule(allowed=REPORTS),
+    "reports:run": Rule(allowed=REPORTS, objects={"pk": "report_runs"}),
+    "reports:download": Rule(allowed=REPORTS, objects={"pk": "report_runs"}),
     "cases:open": Rule(allowed=MANAGE_CASES, objects={"pk": "people"}),
     "cases:detail": Rule(allowed=VIEW_CASES, objects={"pk": "cases"}),
     "cases:follow_up_add": Rule(allowed=MANAGE_CASES, objects={"pk": "cases"}),

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from beneficiaries import demo as beneficiaries_demo
 from beneficiaries import demo_cases
 from centers import demo as centers_demo
+from reports import demo as reports_demo
 from services import demo as services_demo
 
 DEFAULT_PASSWORD = "toplum-demo-2026"  # noqa: S105 - demo only; the command refuses DEBUG=0
@@ -37,6 +38,9 @@ class Command(BaseCommand):
             self.stdout.write(f"Laid out a year of activities at {code} ({count} attendance marks).")
         for code, count in demo_cases.seed(rng=rng).items():
             self.stdout.write(f"Opened {count} case files at {code}.")
+        costs = reports_demo.seed(rng=rng)
+        if costs:
+            self.stdout.write(f"Recorded {costs} monthly costs, exchange rates and two funding sources.")
 
         self.stdout.write(self.style.SUCCESS("Demo data ready. Log in at http://127.0.0.1:8000 with:"))
         for username, role, center in logins:

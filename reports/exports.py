@@ -1,0 +1,149 @@
+"""Report files. Disaggregated tables hide small cells; every text cell is safe to open in a spreadsheet."""
+
+import csv
+import io
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from centers.models import Center
+
+from .costs import USD_RANGE
+from .reach import AGE_BANDS, ALL, GROUPS, SEXES
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe(value):
+    """Neutralise spreadsheet formulas (CSV/formula injection): prefix text that would be read as one."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def small_cell(n: int):
+    threshold = settings.REPORT_SMALL_CELL_THRESHOLD
+    return f"<{threshold}" if 0 < n < threshold else n
+
+
+def _center_names(keys) -> dict:
+    ids = [k for k in keys if k != ALL]
+    names = dict(Center.objects.filter(pk__in=ids).values_list("pk", "code"))
+    names[ALL] = _("All centres")
+    return names
+
+
+def tables(*, reach, costs, cost_per_person, missing_rates) -> dict[str, list[list]]:
+    """The report as named tables of rows (first row: headers)."""
+    centers = _center_names({k[0] for k in reach.totals} | set(costs))
+    categories = sorted({k[1] for k in reach.totals})
+    disaggregated = [[_("Centre"), _("Category"), _("Sex"), _("Age"), _("Group"), _("People reached")]]
+    for center in sorted({k[0] for k in reach.totals}, key=lambda c: (c == ALL, centers.get(c, ""))):
+        for category in categories:
+            for sex in SEXES:
+                for band, _low, _high in AGE_BANDS:
+                    for group in GROUPS:
+                        n = reach.cells.get((center, category, sex, band, group), 0)
+                        if n:
+                            disaggregated.append([centers[center], category, sex, band, group, small_cell(n)])
+    totals = [[_("Centre"), _("Category"), _("People reached"), _("Contacts")]]
+    for (center, category), n in sorted(
+        reach.totals.items(), key=lambda kv: (kv[0][0] == ALL, centers.get(kv[0][0], ""), kv[0][1])
+    ):
+        totals.append([centers[center], category, n, reach.contacts.get((center, category), 0)])
+    money = [
+        [
+            _("Centre"),
+            _("Costs (USD)"),
+            _("People reached"),
+            _("Cost per person (USD)"),
+            _("Case-study range (USD)"),
+        ]
+    ]
+    for center, usd in sorted(costs.items(), key=lambda kv: (kv[0] == ALL, centers.get(kv[0], ""))):
+        money.append(
+            [
+                centers[center],
+                round(usd, 2),
+                reach.totals.get((center, ALL), 0),
+                cost_per_person.get(center),
+                f"{USD_RANGE[0]}–{USD_RANGE[1]}",
+            ]
+        )
+    registrations = [[_("Centre"), _("New registrations")]] + [
+        [centers.get(c, c), n]
+        for c, n in sorted(reach.new_registrations.items(), key=lambda kv: kv[0] == ALL)
+    ]
+    definitions = [
+        [_("Definitions")],
+        [
+            _(
+                "A contact is an attendance marked present, a one-to-one service or a case follow-up, each with its date, centre and category."
+            )
+        ],
+        [
+            _(
+                "People reached: distinct people with at least one contact in the period, there, in that category. Rows do not add up: a person is counted once per row."
+            )
+        ],
+        [_("National totals count a person served by two centres once. Registration alone is not reach.")],
+        [
+            _(
+                "Age is the age on the last day of the period. Group: host community or migrant (every other population group)."
+            )
+        ],
+        [
+            _(
+                "Cost per person = costs of the centre in the period, in USD at each month's rate, divided by people reached there."
+            )
+        ],
+        [
+            _("Counts from 1 to %(n)d are shown as <%(threshold)d; totals are computed before this.")
+            % {
+                "n": settings.REPORT_SMALL_CELL_THRESHOLD - 1,
+                "threshold": settings.REPORT_SMALL_CELL_THRESHOLD,
+            }
+        ],
+        [_("Period: %(start)s to %(end)s.") % {"start": reach.start, "end": reach.end}],
+    ]
+    if missing_rates:
+        definitions.append(
+            [_("Missing exchange rates (costs left out): %(months)s") % {"months": ", ".join(missing_rates)}]
+        )
+    return {
+        _("Reach by sex, age and group"): disaggregated,
+        _("People reached"): totals,
+        _("Cost per person"): money,
+        _("New registrations"): registrations,
+        _("Definitions"): definitions,
+    }
+
+
+def to_xlsx(named_tables: dict) -> bytes:
+    book = Workbook()
+    book.remove(book.active)
+    for title, rows in named_tables.items():
+        sheet = book.create_sheet(title=title[:31])
+        for row in rows:
+            sheet.append([safe(v) for v in row])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        sheet.freeze_panes = "A2"
+        for column in sheet.columns:
+            sheet.column_dimensions[column[0].column_letter].width = min(
+                60, max(len(str(c.value or "")) for c in column) + 2
+            )
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def to_csv(named_tables: dict) -> bytes:
+    """The disaggregated table, which is what most people import."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for row in next(iter(named_tables.values())):
+        writer.writerow([safe(v) for v in row])
+    return out.getvalue().encode("utf-8-sig")

@@ -1,0 +1,91 @@
+"""Requesting and building reports. The build runs in a Celery task; the request never waits for it."""
+
+import datetime as dt
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from centers.models import Center
+
+from . import costs as money
+from . import exports
+from .models import ReportRun
+from .reach import reach
+
+
+def report_request(*, center: Center | None, start: dt.date, end: dt.date, by=None) -> ReportRun:
+    """Queue a build, or return the one already queued or running for the same parameters."""
+    from .tasks import build_report
+
+    scope = center.code if center else "national"
+    running = ReportRun.objects.filter(
+        scope=scope, start=start, end=end, status__in=[ReportRun.Status.QUEUED, ReportRun.Status.RUNNING]
+    ).first()
+    if running:
+        return running
+    try:
+        with transaction.atomic():
+            run = ReportRun.objects.create(center=center, start=start, end=end, requested_by=by)
+    except IntegrityError:
+        # Another request queued the same report a moment ago.
+        return ReportRun.objects.get(
+            scope=scope, start=start, end=end, status__in=[ReportRun.Status.QUEUED, ReportRun.Status.RUNNING]
+        )
+    transaction.on_commit(lambda: build_report.delay(run.pk))
+    return run
+
+
+def report_tables(*, center: Center | None, start: dt.date, end: dt.date, progress=lambda p: None) -> dict:
+    """The report's tables for a centre (or nationally): what the file and the command both write."""
+    center_ids = (
+        [center.pk]
+        if center
+        else list(Center.objects.filter(status=Center.Status.OPEN).values_list("pk", flat=True))
+    )
+    reached = reach(start=start, end=end, center_ids=center_ids)
+    progress(60)
+    costs, missing = money.costs_usd(start=start, end=end, center_ids=center_ids)
+    if center:
+        costs.pop("*", None)
+    per_person = money.cost_per_beneficiary(costs, reached.totals)
+    progress(80)
+    return exports.tables(reach=reached, costs=costs, cost_per_person=per_person, missing_rates=missing)
+
+
+def report_build(*, run: ReportRun) -> ReportRun:
+    """Build the file of a queued run. Idempotent: a finished run is left as it is."""
+    if run.status == ReportRun.Status.DONE:
+        return run
+    ReportRun.objects.filter(pk=run.pk).update(
+        status=ReportRun.Status.RUNNING, started_at=timezone.now(), progress=10
+    )
+
+    def progress(percent):
+        ReportRun.objects.filter(pk=run.pk).update(progress=percent)
+
+    named_tables = report_tables(center=run.center, start=run.start, end=run.end, progress=progress)
+    run.file.save(
+        f"{run.kind}-{run.scope}-{run.start:%Y-%m}.xlsx",
+        ContentFile(exports.to_xlsx(named_tables)),
+        save=False,
+    )
+    ReportRun.objects.filter(pk=run.pk).update(
+        status=ReportRun.Status.DONE, progress=100, file=run.file.name, finished_at=timezone.now(), error=""
+    )
+    run.refresh_from_db()
+    return run
+
+
+def last_month(today: dt.date) -> tuple[dt.date, dt.date]:
+    end = today.replace(day=1) - dt.timedelta(days=1)
+    return end.replace(day=1), end
+
+
+def monthly_reports_request(*, today: dt.date) -> int:
+    """On the 1st: last month's report for every open centre and the nation."""
+    start, end = last_month(today)
+    centers = [*Center.objects.filter(status=Center.Status.OPEN), None]
+    for center in centers:
+        report_request(center=center, start=start, end=end)
+    return len(centers)

@@ -1,0 +1,218 @@
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from beneficiaries.tests.factories import BeneficiaryFactory
+from centers.models import CostEntry, ExchangeRate, FundingSource
+from reports import costs as money
+from reports.exports import safe, small_cell, to_csv
+from reports.models import ReportRun
+from reports.reach import ALL
+from reports.services import monthly_reports_request, report_request
+from services.models import Attendance, Session
+from services.tests.factories import ActivityFactory
+
+OCTOBER = (dt.date(2026, 10, 1), dt.date(2026, 10, 31))
+
+
+@pytest.fixture
+def october(world):
+    """Seven people reached at ANK in October, costs in lira and dollars, rates for both months."""
+    center, recorder = world.centers["ANK"], world.user("ANK", "trainer")
+    activity = ActivityFactory(center=center, name="Turkish A2")
+    session = Session.objects.create(
+        activity=activity, date=dt.date(2026, 10, 12), starts_at=dt.time(10), ends_at=dt.time(12)
+    )
+    for _ in range(7):
+        person = BeneficiaryFactory(center=center, consents=False, sex="female", birth_year=1990)
+        Attendance.objects.create(session=session, beneficiary=person, present=True, recorded_by=recorder)
+    source = FundingSource.objects.create(
+        name="Appeal",
+        donor="IFRC",
+        currency="USD",
+        amount=Decimal(100000),
+        starts_on=dt.date(2026, 1, 1),
+        ends_on=dt.date(2027, 12, 31),
+    )
+    ExchangeRate.objects.create(month=dt.date(2026, 10, 1), currency="TRY", per_usd=Decimal("40"))
+    CostEntry.objects.create(
+        center=center,
+        month=dt.date(2026, 10, 1),
+        type="rent",
+        amount=Decimal(8000),
+        currency="TRY",
+        funding_source=source,
+    )
+    CostEntry.objects.create(
+        center=center,
+        month=dt.date(2026, 10, 1),
+        type="staff",
+        amount=Decimal(150),
+        currency="USD",
+        funding_source=source,
+    )
+    return {"center": center, "source": source}
+
+
+def test_cost_per_person_converts_each_month_at_its_rate(october):
+    center = october["center"]
+    costs, missing = money.costs_usd(start=OCTOBER[0], end=OCTOBER[1], center_ids=[center.pk])
+    assert costs[center.pk] == Decimal(200 + 150) and missing == []
+    per_person = money.cost_per_beneficiary(costs, {(center.pk, ALL): 7})
+    assert per_person[center.pk] == Decimal("50.00")
+
+
+def test_a_month_without_a_rate_is_reported_not_guessed(october):
+    CostEntry.objects.create(
+        center=october["center"],
+        month=dt.date(2026, 10, 1),
+        type="other",
+        amount=Decimal(10),
+        currency="EUR",
+        funding_source=october["source"],
+    )
+    costs, missing = money.costs_usd(start=OCTOBER[0], end=OCTOBER[1])
+    assert missing == ["2026-10 EUR"] and costs[ALL] == Decimal(350)
+
+
+def test_runway_is_what_is_left_over_the_last_three_months_average(october):
+    for month in (dt.date(2026, 8, 1), dt.date(2026, 9, 1)):
+        CostEntry.objects.create(
+            center=october["center"],
+            month=month,
+            type="staff",
+            amount=Decimal(350),
+            currency="USD",
+            funding_source=october["source"],
+        )
+    row = next(r for r in money.runway(today=dt.date(2026, 11, 15)) if r["source"] == october["source"])
+    assert row["spent_usd"] == Decimal(1050) and row["monthly_usd"] == Decimal(350)
+    assert row["months"] == Decimal("282.7")  # (100000 − 1050) / 350
+
+
+def test_a_requested_report_is_built_by_the_task_and_downloads_as_xlsx(
+    client, world, october, celery_eager, django_capture_on_commit_callbacks
+):
+    client.force_login(world.user("ANK", "center_manager"))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("reports:index", kwargs={"center": "ANK"}), {"month": "2026-10"})
+    run = ReportRun.objects.exclude(pk__in=[r.pk for r in world.report_runs.values()]).get()
+    assert response["Location"] == reverse("reports:run", kwargs={"center": "ANK", "pk": run.pk})
+    assert (run.status, run.progress, run.requested_by.username) == ("done", 100, "ank_center_manager")
+    download = client.get(reverse("reports:download", kwargs={"center": "ANK", "pk": run.pk}))
+    book = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
+    assert book.sheetnames == [
+        "Reach by sex, age and group",
+        "People reached",
+        "Cost per person",
+        "New registrations",
+        "Definitions",
+    ]
+    reach_rows = list(book["Reach by sex, age and group"].values)
+    assert ("ANK", "B", "female", "18-59", "migrant", 7) in reach_rows
+    cost_rows = list(book["Cost per person"].values)
+    assert cost_rows[1][:4] == ("ANK", 350, 7, 50)
+    assert not any(
+        str(cell).startswith(("Ahmad", "Mohammed")) for row in reach_rows for cell in row
+    )  # no individual
+
+
+def test_the_same_report_is_never_built_twice_at_once(world):
+    first = report_request(center=world.centers["ANK"], start=dt.date(2026, 9, 1), end=dt.date(2026, 9, 30))
+    ReportRun.objects.filter(pk=first.pk).update(status="running")
+    second = report_request(center=world.centers["ANK"], start=dt.date(2026, 9, 1), end=dt.date(2026, 9, 30))
+    assert first.pk == second.pk
+
+
+def test_a_failing_build_shows_a_failed_state(
+    world, monkeypatch, celery_eager, django_capture_on_commit_callbacks
+):
+    def broken(**kwargs):
+        raise ValueError("no such table")
+
+    monkeypatch.setattr("reports.services.reach", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        run = report_request(center=world.centers["ANK"], start=dt.date(2026, 9, 1), end=dt.date(2026, 9, 30))
+    run.refresh_from_db()
+    assert run.status == "failed" and "no such table" in run.error
+
+
+def test_the_first_of_the_month_queues_every_centre_and_the_nation(
+    world, celery_eager, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        count = monthly_reports_request(today=dt.date(2026, 11, 1))
+    runs = ReportRun.objects.filter(start=dt.date(2026, 10, 1)).exclude(
+        pk__in=[r.pk for r in world.report_runs.values()]
+    )
+    assert count == 3 and set(runs.values_list("scope", flat=True)) == {"ANK", "IST", "national"}
+
+
+def test_small_cells_and_formulas_are_neutralised():
+    assert [small_cell(n) for n in (0, 1, 4, 5)] == [0, "<5", "<5", 5]
+    assert [safe(v) for v in ("=HYPERLINK()", "+1", "-2", "@x", "\tx", "\rx", "ok", 3)] == [
+        "'=HYPERLINK()", "'+1", "'-2", "'@x", "'\tx", "'\rx", "ok", 3,
+    ]  # fmt: skip
+    assert (
+        to_csv({"t": [["name"], ["=cmd|'/c calc'!A1"]]})
+        .decode("utf-8-sig")
+        .splitlines()[1]
+        .startswith("'=cmd")
+    )
+
+
+def test_build_report_command_writes_the_same_report(world, october, tmp_path):
+    output = tmp_path / "ank.xlsx"
+    call_command(
+        "build_report",
+        "monthly_reach",
+        "--month",
+        "2026-10",
+        "--center",
+        "ANK",
+        "--output",
+        str(output),
+        stdout=io.StringIO(),
+    )
+    assert "People reached" in load_workbook(output).sheetnames
+    csv_output = tmp_path / "national.csv"
+    call_command(
+        "build_report",
+        "monthly_reach",
+        "--month",
+        "2026-10",
+        "--format",
+        "csv",
+        "--output",
+        str(csv_output),
+        stdout=io.StringIO(),
+    )
+    assert "<5" in csv_output.read_text(encoding="utf-8-sig") or "7" in csv_output.read_text(
+        encoding="utf-8-sig"
+    )
+
+
+def test_a_centre_manager_sees_only_the_reports_of_their_centre(world, assert_other_center_gets_404):
+    run = world.report_runs["ANK"]
+    for name in ("run", "download"):
+        assert_other_center_gets_404(
+            world.user("IST", "center_manager"), f"reports:{name}", center="ANK", pk=run.pk
+        )
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_report_is_built_by_a_real_worker_over_the_broker(world, celery_worker_process):
+    from reports.tasks import build_report
+
+    run = ReportRun.objects.create(
+        center=world.centers["ANK"], start=dt.date(2026, 10, 1), end=dt.date(2026, 10, 31)
+    )
+    assert build_report.delay(run.pk).get(timeout=90) == "done"
+    run.refresh_from_db()
+    assert run.status == "done" and run.file.name.endswith(".xlsx")

@@ -1,0 +1,48 @@
+from django.contrib import messages
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from centers.permissions import Perm, require_perm
+
+from . import services
+from .forms import MonthForm
+from .models import ReportRun
+
+
+def _runs(request):
+    """Reports of the centre in the URL: a centre manager never sees another centre's or the nation's here."""
+    return ReportRun.objects.filter(scope=request.center.code)
+
+
+@require_perm(Perm.VIEW_REPORTS)
+def index(request, center):
+    start, _end = services.last_month(timezone.localdate())
+    form = MonthForm(request.POST or None, initial={"month": start})
+    if request.method == "POST" and form.is_valid():
+        start, end = form.period()
+        run = services.report_request(center=request.center, start=start, end=end, by=request.user)
+        messages.success(request, _("The report is being built; this page follows its progress."))
+        return redirect("reports:run", center=request.center.code, pk=run.pk)
+    return render(
+        request,
+        "reports/index.html",
+        {"form": form, "runs": _runs(request).select_related("requested_by")[:30]},
+    )
+
+
+@require_perm(Perm.VIEW_REPORTS)
+def run(request, center, pk):
+    report = get_object_or_404(_runs(request), pk=pk)
+    return render(request, "reports/run.html", {"run": report})
+
+
+@require_perm(Perm.VIEW_REPORTS)
+def download(request, center, pk):
+    report = get_object_or_404(_runs(request), pk=pk, status=ReportRun.Status.DONE)
+    if not report.file:
+        raise Http404
+    return FileResponse(
+        report.file.open("rb"), as_attachment=True, filename=report.file.name.rsplit("/", 1)[-1]
+    )
