@@ -172,7 +172,7 @@ def test_member_added_later_joins_the_household(reception, world):
     )  # fmt: skip
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_registration_numbers_are_unique_and_gap_free_under_concurrency(world):
     if connection.vendor != "postgresql":
         pytest.skip("row locking is what is under test: runs on PostgreSQL (CI)")
