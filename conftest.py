@@ -126,7 +126,13 @@ def world(db):
             created_by=w.users[(code, "social_worker")],
         )
     for code, center in w.centers.items():
-        run = ReportRun(center=center, start=dt.date(2026, 10, 1), end=dt.date(2026, 10, 31), status="done")
+        run = ReportRun(
+            center=center,
+            start=dt.date(2026, 10, 1),
+            end=dt.date(2026, 10, 31),
+            status="done",
+            tables={"Reach": [["Centre", "People"], [code, "<5"]], "Definitions": [["Definitions"], ["…"]]},
+        )
         run.file.save(f"world-{code}.xlsx", ContentFile(b"PK-not-really"), save=True)
         w.report_runs[code] = run
     # Each centre has a transfer waiting for it: the other centre's case, moving in.

@@ -2,12 +2,17 @@
 
 import csv
 import io
+from decimal import Decimal
 
+import fontpkg_noto_sans
+import fontpkg_noto_sans_arabic
 from django.conf import settings
 from django.utils.translation import gettext as _
+from fpdf import FPDF
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from beneficiaries.cards import font_path
 from centers.models import Center
 
 from .costs import USD_RANGE
@@ -147,3 +152,59 @@ def to_csv(named_tables: dict) -> bytes:
     for row in next(iter(named_tables.values())):
         writer.writerow([safe(v) for v in row])
     return out.getvalue().encode("utf-8-sig")
+
+
+def jsonable(named_tables: dict) -> dict:
+    """Tables as JSON (decimals as numbers), to store with the run."""
+    return {
+        str(title): [[float(v) if isinstance(v, Decimal) else v for v in row] for row in rows]
+        for title, rows in named_tables.items()
+    }
+
+
+# HXL hashtags of the disaggregated table (https://hxlstandard.org), column by column.
+HXL_TAGS = ["#org+centre", "#sector+code", "#meta+sex", "#meta+age", "#population+group", "#reached+ind"]
+
+
+def to_hxl(named_tables: dict) -> bytes:
+    """The disaggregated table as HXL-hashtagged CSV for humanitarian data exchange."""
+    rows = next(iter(named_tables.values()))
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([safe(v) for v in rows[0]])
+    writer.writerow(HXL_TAGS)
+    for row in rows[1:]:
+        writer.writerow([safe(v) for v in row])
+    return out.getvalue().encode("utf-8")
+
+
+def to_pdf(named_tables: dict) -> bytes:
+    pdf = FPDF(orientation="landscape", format="A4")
+    pdf.add_font("NotoSans", fname=font_path(fontpkg_noto_sans))
+    pdf.add_font("NotoSans", style="B", fname=font_path(fontpkg_noto_sans))  # table headings
+    pdf.add_font("NotoSansArabic", fname=font_path(fontpkg_noto_sans_arabic))
+    pdf.set_fallback_fonts(["NotoSansArabic"])
+    pdf.set_text_shaping(True)
+    for title, rows in named_tables.items():
+        pdf.add_page()
+        pdf.set_font("NotoSans", size=14)
+        pdf.cell(0, 10, str(title), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("NotoSans", size=8)
+        if len(rows[0]) == 1:
+            for row in rows[1:]:
+                pdf.multi_cell(0, 5, str(row[0]), new_x="LMARGIN", new_y="NEXT")
+            continue
+        with pdf.table(first_row_as_headings=True) as table:
+            for row in rows:
+                table_row = table.row()
+                for value in row:
+                    table_row.cell("" if value is None else str(value))
+    return bytes(pdf.output())
+
+
+RENDERERS = {
+    "xlsx": (to_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "csv": (to_csv, "text/csv; charset=utf-8"),
+    "hxl": (to_hxl, "text/csv; charset=utf-8"),
+    "pdf": (to_pdf, "application/pdf"),
+}

@@ -40,6 +40,8 @@ class ReportRun(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     file = models.FileField(upload_to="reports/%Y/%m/", blank=True)
+    # The report's aggregate tables (never an individual), so every download format renders from one build.
+    tables = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
 
     class Meta:

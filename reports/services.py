@@ -71,7 +71,12 @@ def report_build(*, run: ReportRun) -> ReportRun:
         save=False,
     )
     ReportRun.objects.filter(pk=run.pk).update(
-        status=ReportRun.Status.DONE, progress=100, file=run.file.name, finished_at=timezone.now(), error=""
+        status=ReportRun.Status.DONE,
+        progress=100,
+        file=run.file.name,
+        finished_at=timezone.now(),
+        error="",
+        tables=exports.jsonable(named_tables),
     )
     run.refresh_from_db()
     return run

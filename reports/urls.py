@@ -8,5 +8,5 @@ app_name = "reports"
 urlpatterns = [
     path("reports/", views.index, name="index"),
     path("reports/<int:pk>/", views.run, name="run"),
-    path("reports/<int:pk>/download/", views.download, name="download"),
+    path("reports/<int:pk>/download.<str:fmt>", views.download, name="download"),
 ]

@@ -1,12 +1,12 @@
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from centers.permissions import Perm, require_perm
 
-from . import services
+from . import exports, services
 from .forms import MonthForm
 from .models import ReportRun
 
@@ -39,10 +39,14 @@ def run(request, center, pk):
 
 
 @require_perm(Perm.VIEW_REPORTS)
-def download(request, center, pk):
+def download(request, center, pk, fmt):
+    """Every format renders from the run's stored aggregate tables: one build, four files."""
     report = get_object_or_404(_runs(request), pk=pk, status=ReportRun.Status.DONE)
-    if not report.file:
+    if fmt not in exports.RENDERERS or not report.tables:
         raise Http404
-    return FileResponse(
-        report.file.open("rb"), as_attachment=True, filename=report.file.name.rsplit("/", 1)[-1]
-    )
+    render_file, content_type = exports.RENDERERS[fmt]
+    extension = "csv" if fmt == "hxl" else fmt
+    name = f"{report.kind}-{report.scope}-{report.start:%Y-%m}{'-hxl' if fmt == 'hxl' else ''}.{extension}"
+    response = HttpResponse(render_file(report.tables), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

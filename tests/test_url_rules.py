@@ -81,7 +81,7 @@ CENTER_URLS = {
     "cases:partners": Rule(allowed=VIEW_CASES),
     "reports:index": Rule(allowed=REPORTS),
     "reports:run": Rule(allowed=REPORTS, objects={"pk": "report_runs"}),
-    "reports:download": Rule(allowed=REPORTS, objects={"pk": "report_runs"}),
+    "reports:download": Rule(allowed=REPORTS, objects={"pk": "report_runs"}, extra={"fmt": "pdf"}),
     "cases:open": Rule(allowed=MANAGE_CASES, objects={"pk": "people"}),
     "cases:detail": Rule(allowed=VIEW_CASES, objects={"pk": "cases"}),
     "cases:follow_up_add": Rule(allowed=MANAGE_CASES, objects={"pk": "cases"}),

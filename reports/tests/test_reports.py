@@ -104,8 +104,8 @@ def test_a_requested_report_is_built_by_the_task_and_downloads_as_xlsx(
     run = ReportRun.objects.exclude(pk__in=[r.pk for r in world.report_runs.values()]).get()
     assert response["Location"] == reverse("reports:run", kwargs={"center": "ANK", "pk": run.pk})
     assert (run.status, run.progress, run.requested_by.username) == ("done", 100, "ank_center_manager")
-    download = client.get(reverse("reports:download", kwargs={"center": "ANK", "pk": run.pk}))
-    book = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
+    download = client.get(reverse("reports:download", kwargs={"center": "ANK", "pk": run.pk, "fmt": "xlsx"}))
+    book = load_workbook(io.BytesIO(download.content))
     assert book.sheetnames == [
         "Reach by sex, age and group",
         "People reached",
@@ -199,10 +199,10 @@ def test_build_report_command_writes_the_same_report(world, october, tmp_path):
 
 def test_a_centre_manager_sees_only_the_reports_of_their_centre(world, assert_other_center_gets_404):
     run = world.report_runs["ANK"]
-    for name in ("run", "download"):
-        assert_other_center_gets_404(
-            world.user("IST", "center_manager"), f"reports:{name}", center="ANK", pk=run.pk
-        )
+    other = world.user("IST", "center_manager")
+    assert_other_center_gets_404(other, "reports:run", center="ANK", pk=run.pk)
+    for fmt in ("xlsx", "csv", "hxl", "pdf"):
+        assert_other_center_gets_404(other, "reports:download", center="ANK", pk=run.pk, fmt=fmt)
 
 
 @pytest.mark.worker
@@ -216,3 +216,31 @@ def test_a_report_is_built_by_a_real_worker_over_the_broker(world, celery_worker
     assert build_report.delay(run.pk).get(timeout=90) == "done"
     run.refresh_from_db()
     assert run.status == "done" and run.file.name.endswith(".xlsx")
+
+
+def test_every_download_format_renders_the_same_build(
+    client, world, october, celery_eager, django_capture_on_commit_callbacks
+):
+    import hxl
+
+    client.force_login(world.user("ANK", "center_manager"))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("reports:index", kwargs={"center": "ANK"}), {"month": "2026-10"})
+    run = ReportRun.objects.exclude(pk__in=[r.pk for r in world.report_runs.values()]).get()
+
+    def get(fmt):
+        return client.get(reverse("reports:download", kwargs={"center": "ANK", "pk": run.pk, "fmt": fmt}))
+
+    assert get("pdf").content.startswith(b"%PDF")
+    csv_text = get("csv").content.decode("utf-8-sig")
+    assert "ANK,B,female,18-59,migrant,7" in csv_text
+    dataset = hxl.data(io.BytesIO(get("hxl").content))
+    rows = list(dataset)
+    assert [c.display_tag for c in dataset.columns][:2] == ["#org+centre", "#sector+code"]
+    assert any(row.get("#reached+ind") == "7" and row.get("#meta+sex") == "female" for row in rows)
+    assert (
+        client.get(
+            reverse("reports:download", kwargs={"center": "ANK", "pk": run.pk, "fmt": "exe"})
+        ).status_code
+        == 404
+    )

@@ -1,0 +1,33 @@
+import io
+import re
+
+import pytest
+from django.conf import settings
+from openpyxl import load_workbook
+from playwright.sync_api import expect
+
+from tests.test_browser_foundation import log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+@pytest.fixture
+def report_worker(request):
+    """With a broker (CI), a real Celery worker builds the report; without one, it runs in-process."""
+    if settings.REDIS_URL:
+        return request.getfixturevalue("celery_worker_process")
+    return None
+
+
+def test_centre_manager_requests_last_months_report_and_downloads_it(page, world, report_worker):
+    log_in(page, "ank_center_manager")
+    page.get_by_role("link", name="Reports").click()
+    page.get_by_role("button", name="Build the monthly report").click()
+    expect(page).to_have_url(re.compile(r"/c/ANK/reports/\d+/$"))
+    # The page refreshes itself while the worker builds; it never waits on the request.
+    expect(page.get_by_test_id("report-status")).to_have_text("Done", timeout=60_000)
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download XLSX").click()
+    book = load_workbook(io.BytesIO(open(download_info.value.path(), "rb").read()))
+    assert "People reached" in book.sheetnames and "Definitions" in book.sheetnames
