@@ -1,4 +1,3 @@
-import io
 import re
 
 import pytest
@@ -29,5 +28,5 @@ def test_centre_manager_requests_last_months_report_and_downloads_it(page, world
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download XLSX").click()
-    book = load_workbook(io.BytesIO(open(download_info.value.path(), "rb").read()))
+    book = load_workbook(download_info.value.path())
     assert "People reached" in book.sheetnames and "Definitions" in book.sheetnames
