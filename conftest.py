@@ -131,7 +131,10 @@ def world(db):
             start=dt.date(2026, 10, 1),
             end=dt.date(2026, 10, 31),
             status="done",
-            tables={"Reach": [["Centre", "People"], [code, "<5"]], "Definitions": [["Definitions"], ["…"]]},
+            tables=[
+                ["Reach", [["Centre", "People"], [code, "<5"]]],
+                ["Definitions", [["Definitions"], ["…"]]],
+            ],
         )
         run.file.save(f"world-{code}.xlsx", ContentFile(b"PK-not-really"), save=True)
         w.report_runs[code] = run

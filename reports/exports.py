@@ -154,12 +154,12 @@ def to_csv(named_tables: dict) -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
-def jsonable(named_tables: dict) -> dict:
-    """Tables as JSON (decimals as numbers), to store with the run."""
-    return {
-        str(title): [[float(v) if isinstance(v, Decimal) else v for v in row] for row in rows]
+def jsonable(named_tables: dict) -> list:
+    """Tables as JSON, in order: a list of [title, rows] (PostgreSQL's jsonb does not keep key order)."""
+    return [
+        [str(title), [[float(v) if isinstance(v, Decimal) else v for v in row] for row in rows]]
         for title, rows in named_tables.items()
-    }
+    ]
 
 
 # HXL hashtags of the disaggregated table (https://hxlstandard.org), column by column.

@@ -41,7 +41,7 @@ class ReportRun(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     file = models.FileField(upload_to="reports/%Y/%m/", blank=True)
     # The report's aggregate tables (never an individual), so every download format renders from one build.
-    tables = models.JSONField(default=dict, blank=True)
+    tables = models.JSONField(default=list, blank=True)
     error = models.TextField(blank=True)
 
     class Meta:

@@ -47,6 +47,6 @@ def download(request, center, pk, fmt):
     render_file, content_type = exports.RENDERERS[fmt]
     extension = "csv" if fmt == "hxl" else fmt
     name = f"{report.kind}-{report.scope}-{report.start:%Y-%m}{'-hxl' if fmt == 'hxl' else ''}.{extension}"
-    response = HttpResponse(render_file(report.tables), content_type=content_type)
+    response = HttpResponse(render_file(dict(report.tables)), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -18,7 +18,7 @@ def report_worker(request):
     return None
 
 
-def test_centre_manager_requests_last_months_report_and_downloads_it(page, world, report_worker):
+def test_centre_manager_requests_last_months_report_and_downloads_it(page, world, report_worker, tmp_path):
     log_in(page, "ank_center_manager")
     page.get_by_role("link", name="Reports").click()
     page.get_by_role("button", name="Build the monthly report").click()
@@ -28,5 +28,8 @@ def test_centre_manager_requests_last_months_report_and_downloads_it(page, world
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download XLSX").click()
-    book = load_workbook(download_info.value.path())
+    saved = tmp_path / download_info.value.suggested_filename
+    download_info.value.save_as(saved)
+    assert saved.suffix == ".xlsx"
+    book = load_workbook(saved)
     assert "People reached" in book.sheetnames and "Definitions" in book.sheetnames
