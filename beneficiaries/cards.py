@@ -2,10 +2,9 @@
 
 import io
 
-import fontpkg_noto_sans
-import fontpkg_noto_sans_arabic
 import segno
-from fpdf import FPDF
+
+from centers.pdf import new_pdf
 
 from .models import Beneficiary
 
@@ -20,22 +19,11 @@ def card_qr_svg(person: Beneficiary) -> str:
     return card_qr(person).svg_inline(scale=4, title=person.registration_number)
 
 
-def font_path(package) -> str:
-    # The upright variable font (the packages also ship an italic one).
-    return str(next(p for p in (package.ROOT / "files").glob("*.ttf") if "Italic" not in p.name))
-
-
 def card_pdf(person: Beneficiary) -> bytes:
     # fpdf2 takes the portrait size and turns it for landscape.
-    pdf = FPDF(orientation="landscape", unit="mm", format=(CARD_MM[1], CARD_MM[0]))
+    pdf = new_pdf(orientation="landscape", unit="mm", format=(CARD_MM[1], CARD_MM[0]))
     pdf.set_margins(4, 4, 4)
     pdf.set_auto_page_break(False)
-    # Noto Sans for Latin and Turkish, Noto Sans Arabic for Arabic and Persian
-    # names; HarfBuzz shapes the Arabic letters and sets them right to left.
-    pdf.add_font("NotoSans", fname=font_path(fontpkg_noto_sans))
-    pdf.add_font("NotoSansArabic", fname=font_path(fontpkg_noto_sans_arabic))
-    pdf.set_fallback_fonts(["NotoSansArabic"])
-    pdf.set_text_shaping(True)
     pdf.add_page()
 
     pdf.set_font("NotoSans", size=7)

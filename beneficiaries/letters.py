@@ -1,12 +1,10 @@
 """Referral letters: only the fields chosen for the referral, and only with consent."""
 
-import fontpkg_noto_sans
-import fontpkg_noto_sans_arabic
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from fpdf import FPDF
 
-from .cards import font_path
+from centers.pdf import new_pdf
+
 from .models import REFERRAL_FIELDS, Referral
 
 
@@ -27,11 +25,7 @@ def _value(person, field: str) -> str:
 
 def referral_letter_pdf(referral: Referral) -> bytes:
     case, person = referral.case, referral.case.beneficiary
-    pdf = FPDF(format="A4")
-    pdf.add_font("NotoSans", fname=font_path(fontpkg_noto_sans))
-    pdf.add_font("NotoSansArabic", fname=font_path(fontpkg_noto_sans_arabic))
-    pdf.set_fallback_fonts(["NotoSansArabic"])
-    pdf.set_text_shaping(True)
+    pdf = new_pdf(format="A4")
     pdf.add_page()
     pdf.set_font("NotoSans", size=10)
     pdf.cell(0, 6, f"{case.center.name} · {timezone.localdate()}", new_x="LMARGIN", new_y="NEXT")

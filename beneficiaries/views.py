@@ -39,6 +39,15 @@ def _to_profile(request, person):
     return redirect("beneficiaries:detail", center=request.center.code, pk=person.pk)
 
 
+def _registered(request, person):
+    messages.success(
+        request,
+        _("Registered %(name)s as %(number)s.")
+        % {"name": person.full_name, "number": person.registration_number},
+    )
+    return _to_profile(request, person)
+
+
 @require_perm(Perm.VIEW_BENEFICIARIES)
 def search(request, center):
     query = request.GET.get("q", "")
@@ -96,12 +105,7 @@ def register(request, center):
     except ValidationError as exc:
         form.add_error(None, exc.messages)
         return render(request, "beneficiaries/register.html", context)
-    messages.success(
-        request,
-        _("Registered %(name)s as %(number)s.")
-        % {"name": person.full_name, "number": person.registration_number},
-    )
-    return _to_profile(request, person)
+    return _registered(request, person)
 
 
 @require_perm(Perm.REGISTER_BENEFICIARIES)
@@ -123,12 +127,7 @@ def member_add(request, center, pk):
         except ValidationError as exc:
             form.add_error(None, exc.messages)
         else:
-            messages.success(
-                request,
-                _("Registered %(name)s as %(number)s.")
-                % {"name": person.full_name, "number": person.registration_number},
-            )
-            return _to_profile(request, person)
+            return _registered(request, person)
     return render(request, "beneficiaries/member_add.html", context)
 
 

@@ -4,16 +4,13 @@ import csv
 import io
 from decimal import Decimal
 
-import fontpkg_noto_sans
-import fontpkg_noto_sans_arabic
 from django.conf import settings
 from django.utils.translation import gettext as _
-from fpdf import FPDF
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from beneficiaries.cards import font_path
 from centers.models import Center
+from centers.pdf import new_pdf
 
 from .costs import USD_RANGE
 from .reach import AGE_BANDS, ALL, GROUPS, SEXES
@@ -179,12 +176,7 @@ def to_hxl(named_tables: dict) -> bytes:
 
 
 def to_pdf(named_tables: dict) -> bytes:
-    pdf = FPDF(orientation="landscape", format="A4")
-    pdf.add_font("NotoSans", fname=font_path(fontpkg_noto_sans))
-    pdf.add_font("NotoSans", style="B", fname=font_path(fontpkg_noto_sans))  # table headings
-    pdf.add_font("NotoSansArabic", fname=font_path(fontpkg_noto_sans_arabic))
-    pdf.set_fallback_fonts(["NotoSansArabic"])
-    pdf.set_text_shaping(True)
+    pdf = new_pdf(orientation="landscape", format="A4")
     for title, rows in named_tables.items():
         pdf.add_page()
         pdf.set_font("NotoSans", size=14)

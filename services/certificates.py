@@ -1,18 +1,15 @@
 """Completion certificates for language and vocational courses."""
 
-import fontpkg_noto_sans
 from django.utils.translation import gettext as _
-from fpdf import FPDF
 
-from beneficiaries.cards import font_path
+from centers.pdf import new_pdf
 
 from .models import Enrollment
 
 
 def certificate_pdf(enrollment: Enrollment) -> bytes:
     activity, person = enrollment.activity, enrollment.beneficiary
-    pdf = FPDF(orientation="landscape", format="A4")
-    pdf.add_font("NotoSans", fname=font_path(fontpkg_noto_sans))
+    pdf = new_pdf(orientation="landscape", format="A4")
     pdf.add_page()
     pdf.set_font("NotoSans", size=28)
     pdf.ln(30)
