@@ -32,6 +32,7 @@ class Perm(StrEnum):
     WRITE_CONFIDENTIAL_NOTES = "write_confidential_notes"  # reading them is decided per note
     DECIDE_TRANSFERS = "decide_transfers"
     VIEW_REPORTS = "view_reports"  # aggregates only: no report shows an individual
+    MANAGE_COSTS = "manage_costs"
 
 
 _CENTRE = {Perm.VIEW_CENTER, Perm.VIEW_BENEFICIARIES, Perm.VIEW_ACTIVITIES}
@@ -53,7 +54,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
         _FRONT_DESK
         | {Perm.MANAGE_ROOMS, Perm.VIEW_STAFF, Perm.MERGE_BENEFICIARIES, Perm.MANAGE_ACTIVITIES}
         | {Perm.KEEP_ATTENDANCE, Perm.KEEP_ALL_REGISTERS, Perm.LEAVE_DESK_MESSAGES}
-        | {Perm.VIEW_CASES, Perm.MANAGE_CASES, Perm.DECIDE_TRANSFERS, Perm.VIEW_REPORTS}
+        | {Perm.VIEW_CASES, Perm.MANAGE_CASES, Perm.DECIDE_TRANSFERS, Perm.VIEW_REPORTS, Perm.MANAGE_COSTS}
     ),
     Role.NATIONAL_MANAGER: frozenset({Perm.VIEW_CENTER, Perm.VIEW_REPORTS}),
     Role.DATA_PROTECTION_OFFICER: frozenset({Perm.VIEW_CENTER}),

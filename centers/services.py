@@ -1,12 +1,20 @@
-"""Writes for centres, rooms and staff. Views and commands call these."""
+"""Writes for centres, rooms, staff and money. Views and commands call these."""
+
+import csv
+import datetime as dt
+import io
+import zipfile
+from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
 
-from .models import Center, Membership, Role, Room
+from .models import Center, CostEntry, FundingSource, Membership, Role, Room
 
 
 def _save(instance):
@@ -78,3 +86,84 @@ def staff_create(
         membership.full_clean(validate_unique=False, validate_constraints=False)
         Membership.objects.get_or_create(user=user, center=center, role=role)
     return user
+
+
+# ---------------------------------------------------------------- money
+
+
+def cost_record(*, center: Center, **data) -> CostEntry:
+    entry = CostEntry(center=center, **data)
+    entry.month = entry.month.replace(day=1) if entry.month else entry.month
+    entry.full_clean()
+    entry.save()
+    return entry
+
+
+IMPORT_COLUMNS = ["month", "type", "amount", "currency", "funding_source"]
+
+
+def _rows_from_upload(upload) -> list[list[str]]:
+    name = upload.name.lower()
+    if name.endswith(".csv"):
+        text = upload.read().decode("utf-8-sig")
+        return [row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row)]
+    if name.endswith(".xlsx"):
+        book = load_workbook(upload, read_only=True, data_only=True)
+        return [
+            ["" if v is None else str(v) for v in row]
+            for row in book.active.iter_rows(values_only=True)
+            if any(row)
+        ]
+    raise ValidationError(_("Upload a .csv or .xlsx file."))
+
+
+def costs_import(*, center: Center, upload) -> int:
+    """Import a month's costs: every row checked first; one wrong row and nothing is saved."""
+    if upload.size > 2 * 1024 * 1024:
+        raise ValidationError(_("The file is larger than 2 MB."))
+    try:
+        rows = _rows_from_upload(upload)
+    except (UnicodeDecodeError, zipfile.BadZipFile, InvalidFileException) as exc:
+        raise ValidationError(_("The file could not be read as CSV or XLSX.")) from exc
+    if not rows or [c.strip().lower() for c in rows[0][: len(IMPORT_COLUMNS)]] != IMPORT_COLUMNS:
+        raise ValidationError(
+            _("The first row must be: %(columns)s.") % {"columns": ", ".join(IMPORT_COLUMNS)}
+        )
+    sources = {s.name.lower(): s for s in FundingSource.objects.all()}
+    entries, errors = [], []
+    for number, row in enumerate(rows[1:], start=2):
+        row = [*row, "", "", "", "", ""][:5]
+        month_text, cost_type, amount_text, currency, source_name = (c.strip() for c in row)
+        try:
+            month = dt.datetime.strptime(month_text[:7], "%Y-%m").date()
+            amount = Decimal(amount_text.replace(",", "."))
+            source = sources[source_name.lower()]
+            entry = CostEntry(
+                center=center,
+                month=month,
+                type=cost_type.lower(),
+                amount=amount,
+                currency=currency.upper(),
+                funding_source=source,
+            )
+            entry.full_clean()
+        except ValueError:
+            errors.append(_("Row %(row)d: the month must look like 2026-10.") % {"row": number})
+        except InvalidOperation:
+            errors.append(
+                _("Row %(row)d: “%(amount)s” is not an amount.") % {"row": number, "amount": amount_text}
+            )
+        except KeyError:
+            errors.append(
+                _("Row %(row)d: unknown funding source “%(source)s”.")
+                % {"row": number, "source": source_name}
+            )
+        except ValidationError as exc:
+            errors.append(_("Row %(row)d: %(errors)s") % {"row": number, "errors": " ".join(exc.messages)})
+        else:
+            entries.append(entry)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        CostEntry.objects.bulk_create(entries)
+    return len(entries)

@@ -45,6 +45,8 @@ CENTER_URLS = {
     "centers:room_create": Rule(allowed={"center_manager"}),
     "centers:room_edit": Rule(allowed={"center_manager"}, objects={"pk": "rooms"}),
     "centers:staff": Rule(allowed={"center_manager"}),
+    "centers:costs": Rule(allowed={"center_manager"}),
+    "centers:costs_import": Rule(allowed={"center_manager"}),
     "beneficiaries:search": Rule(allowed=READ_PEOPLE),
     "beneficiaries:lookup": Rule(allowed=READ_PEOPLE),
     "beneficiaries:register": Rule(allowed=FRONT_DESK),
