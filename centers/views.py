@@ -15,8 +15,13 @@ def home(request):
     centers = list(selectors.center_list_for(user=request.user))
     if len(centers) == 1:
         return redirect("centers:dashboard", center=centers[0].code)
-    is_dpo = request.user.memberships.filter(role=Role.DATA_PROTECTION_OFFICER).exists()
-    return render(request, "centers/home.html", {"centers": centers, "is_dpo": is_dpo})
+    roles = set(request.user.memberships.filter(center__isnull=True).values_list("role", flat=True))
+    context = {
+        "centers": centers,
+        "is_dpo": Role.DATA_PROTECTION_OFFICER in roles,
+        "is_national_manager": Role.NATIONAL_MANAGER in roles,
+    }
+    return render(request, "centers/home.html", context)
 
 
 @require_perm(Perm.VIEW_CENTER)

@@ -5,11 +5,13 @@ from django.urls import include, path
 from beneficiaries.audit_views import access_log
 from centers import views as center_views
 from centers.health import healthz
+from reports.views import national_dashboard
 
 urlpatterns = [
     path("", center_views.home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("audit/access/", access_log, name="access_log"),
+    path("national/dashboard/", national_dashboard, name="national_dashboard"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),

@@ -36,7 +36,7 @@ class Reach:
     contacts: dict = field(default_factory=dict)  # (center_id or ALL, category or ALL) -> contacts
 
 
-def _contacts_sql(start: dt.date, end: dt.date, center_ids):
+def _contacts_sql(start: dt.date, end: dt.date, center_ids, with_date: bool = False):
     """The union of every contact in the period as (person, centre, category) — SQL and params."""
     attendance = (
         Attendance.objects.filter(present=True, session__date__range=(start, end))
@@ -65,6 +65,10 @@ def _contacts_sql(start: dt.date, end: dt.date, center_ids):
             contact_category=Value(ServiceCategory.Code.FOLLOW_UP.value),
         )
     )
+    if with_date:
+        attendance = attendance.annotate(contact_date=F("session__date"))
+        delivery = delivery.annotate(contact_date=F("date"))
+        follow_up = follow_up.annotate(contact_date=F("date"))
     if center_ids is not None:
         attendance = attendance.filter(session__activity__center_id__in=center_ids)
         delivery = delivery.filter(center_id__in=center_ids)
@@ -153,4 +157,35 @@ def reach(*, start: dt.date, end: dt.date, center_ids: list[int] | None = None) 
     for row in registered.values("center_id").order_by().annotate(n=Count("id")):
         result.new_registrations[row["center_id"]] = row["n"]
     result.new_registrations[ALL] = sum(result.new_registrations.values())
+    return result
+
+
+def reach_by_month(*, start: dt.date, end: dt.date, center_ids: list[int] | None = None) -> dict:
+    """{(first day of month, center_id or ALL, category or ALL): people reached that month}, in one query per level."""
+    contacts_sql, contacts_params = _contacts_sql(start, end, center_ids, with_date=True)
+    if connection.vendor == "postgresql":
+        month = "CAST(date_trunc('month', c.contact_date) AS date)"
+    else:
+        month = "date(c.contact_date, 'start of month')"
+    base = f"""
+        WITH contacts AS ({contacts_sql}),
+        people AS (
+            SELECT DISTINCT {month} AS month, c.contact_center AS center, c.contact_category AS category,
+                   COALESCE(raw.merged_into_id, raw.id) AS person
+            FROM contacts c JOIN beneficiaries_beneficiary raw ON raw.id = c.contact_person
+        )
+    """
+    result = {}
+    levels = [("p.center", f"'{ALL}'"), ("NULL", "p.category"), ("NULL", f"'{ALL}'")]
+    with connection.cursor() as cursor:
+        for center_expr, category_expr in levels:
+            cursor.execute(
+                base
+                + f"SELECT p.month, {center_expr}, {category_expr}, COUNT(DISTINCT p.person) FROM people p GROUP BY 1, 2, 3",
+                contacts_params,
+            )
+            for month_value, center, category, n in cursor.fetchall():
+                if isinstance(month_value, str):
+                    month_value = dt.date.fromisoformat(month_value)
+                result[(month_value, center if center is not None else ALL, category)] = n
     return result

@@ -1,12 +1,16 @@
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from centers.models import Role
 from centers.permissions import Perm, require_perm
 
 from . import exports, services
+from .dashboard import dashboard
 from .forms import MonthForm
 from .models import ReportRun
 
@@ -50,3 +54,18 @@ def download(request, center, pk, fmt):
     response = HttpResponse(render_file(dict(report.tables)), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@require_perm(Perm.VIEW_REPORTS)
+def center_dashboard(request, center):
+    return render(
+        request, "reports/dashboard.html", dashboard(center=request.center, today=timezone.localdate())
+    )
+
+
+@login_required
+def national_dashboard(request):
+    """For national managers: every open centre, aggregates only."""
+    if not request.user.memberships.filter(role=Role.NATIONAL_MANAGER).exists():
+        raise PermissionDenied
+    return render(request, "reports/dashboard.html", dashboard(center=None, today=timezone.localdate()))

@@ -82,6 +82,7 @@ CENTER_URLS = {
     "cases:supervision": Rule(allowed=VIEW_CASES),
     "cases:partners": Rule(allowed=VIEW_CASES),
     "reports:index": Rule(allowed=REPORTS),
+    "reports:dashboard": Rule(allowed=REPORTS),
     "reports:run": Rule(allowed=REPORTS, objects={"pk": "report_runs"}),
     "reports:download": Rule(allowed=REPORTS, objects={"pk": "report_runs"}, extra={"fmt": "pdf"}),
     "cases:open": Rule(allowed=MANAGE_CASES, objects={"pk": "people"}),
@@ -118,6 +119,7 @@ GLOBAL_URLS = {
     "password_change": "the user's own account",
     "password_change_done": "the user's own account",
     "set_language": "a cookie",
+    "national_dashboard": "national managers' aggregates of every centre; the view checks that role (tested in reports)",
     "access_log": "the data protection officer's, all centres; the view checks that role (tested in cases)",
 }
 

@@ -244,3 +244,20 @@ def test_every_download_format_renders_the_same_build(
         ).status_code
         == 404
     )
+
+
+def test_dashboards_show_twelve_months_of_reach_cost_and_runway(
+    client, world, october, django_assert_max_num_queries
+):
+    client.force_login(world.user("ANK", "center_manager"))
+    page = client.get(reverse("reports:dashboard", kwargs={"center": "ANK"})).content.decode()
+    assert page.count("<rect") == 24 and "Appeal" in page
+    client.force_login(world.user(None, "national_manager"))
+    # 1 session, 2 user, 3 the national-manager check, 4 open centres, 5-7 reach per month (per centre,
+    # per category, national), 8 costs per month, 9 centre codes, 10-12 runway (spent, recent, sources),
+    # 13-14 navigation, 15-17 session save: the same whatever the number of months, centres or people.
+    with django_assert_max_num_queries(17):
+        page = client.get(reverse("national_dashboard")).content.decode()
+    assert "People reached by centre" in page and "IST" in page
+    client.force_login(world.user("ANK", "center_manager"))
+    assert client.get(reverse("national_dashboard")).status_code == 403
