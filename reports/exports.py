@@ -37,8 +37,34 @@ def _center_names(keys) -> dict:
     return names
 
 
-def tables(*, reach, costs, cost_per_person, missing_rates) -> dict[str, list[list]]:
-    """The report as named tables of rows (first row: headers)."""
+def _money_table(centers: dict, costs: dict, reached: dict, per_person: dict) -> list[list]:
+    rows = [
+        [
+            _("Centre"),
+            _("Costs (USD)"),
+            _("People reached"),
+            _("Cost per person (USD)"),
+            _("Case-study range (USD)"),
+        ]
+    ]
+    for center, usd in sorted(costs.items(), key=lambda kv: (kv[0] == ALL, centers.get(kv[0], ""))):
+        rows.append(
+            [
+                centers[center],
+                round(usd, 2),
+                reached.get((center, ALL), 0),
+                per_person.get(center),
+                f"{USD_RANGE[0]}–{USD_RANGE[1]}",
+            ]
+        )
+    return rows
+
+
+def tables(*, reach, costs, cost_per_person, missing_rates, year_to_date=None) -> dict[str, list[list]]:
+    """The report as named tables of rows (first row: headers).
+
+    ``year_to_date`` is (reach totals, costs, cost per person) from 1 January: distinct people over
+    the whole period, not the sum of the months (DESIGN.md)."""
     centers = _center_names({k[0] for k in reach.totals} | set(costs))
     categories = sorted({k[1] for k in reach.totals})
     disaggregated = [[_("Centre"), _("Category"), _("Sex"), _("Age"), _("Group"), _("People reached")]]
@@ -55,25 +81,7 @@ def tables(*, reach, costs, cost_per_person, missing_rates) -> dict[str, list[li
         reach.totals.items(), key=lambda kv: (kv[0][0] == ALL, centers.get(kv[0][0], ""), kv[0][1])
     ):
         totals.append([centers[center], category, n, reach.contacts.get((center, category), 0)])
-    money = [
-        [
-            _("Centre"),
-            _("Costs (USD)"),
-            _("People reached"),
-            _("Cost per person (USD)"),
-            _("Case-study range (USD)"),
-        ]
-    ]
-    for center, usd in sorted(costs.items(), key=lambda kv: (kv[0] == ALL, centers.get(kv[0], ""))):
-        money.append(
-            [
-                centers[center],
-                round(usd, 2),
-                reach.totals.get((center, ALL), 0),
-                cost_per_person.get(center),
-                f"{USD_RANGE[0]}–{USD_RANGE[1]}",
-            ]
-        )
+    money = _money_table(centers, costs, reach.totals, cost_per_person)
     registrations = [[_("Centre"), _("New registrations")]] + [
         [centers.get(c, c), n]
         for c, n in sorted(reach.new_registrations.items(), key=lambda kv: kv[0] == ALL)
@@ -118,6 +126,15 @@ def tables(*, reach, costs, cost_per_person, missing_rates) -> dict[str, list[li
         _("Reach by sex, age and group"): disaggregated,
         _("People reached"): totals,
         _("Cost per person"): money,
+        **(
+            {
+                _("Cost per person, year to date"): _money_table(
+                    centers, year_to_date[1], year_to_date[0], year_to_date[2]
+                )
+            }
+            if year_to_date
+            else {}
+        ),
         _("New registrations"): registrations,
         _("Definitions"): definitions,
     }

@@ -49,8 +49,20 @@ def report_tables(*, center: Center | None, start: dt.date, end: dt.date, progre
     if center:
         costs.pop("*", None)
     per_person = money.cost_per_beneficiary(costs, reached.totals)
-    progress(80)
-    return exports.tables(reach=reached, costs=costs, cost_per_person=per_person, missing_rates=missing)
+    progress(70)
+    year_start = end.replace(month=1, day=1)
+    ytd_reached = reach(start=year_start, end=end, center_ids=center_ids).totals
+    ytd_costs, ytd_missing = money.costs_usd(start=year_start, end=end, center_ids=center_ids)
+    if center:
+        ytd_costs.pop("*", None)
+    progress(85)
+    return exports.tables(
+        reach=reached,
+        costs=costs,
+        cost_per_person=per_person,
+        missing_rates=sorted(set(missing) | set(ytd_missing)),
+        year_to_date=(ytd_reached, ytd_costs, money.cost_per_beneficiary(ytd_costs, ytd_reached)),
+    )
 
 
 def report_build(*, run: ReportRun) -> ReportRun:

@@ -110,6 +110,7 @@ def test_a_requested_report_is_built_by_the_task_and_downloads_as_xlsx(
         "Reach by sex, age and group",
         "People reached",
         "Cost per person",
+        "Cost per person, year to date",
         "New registrations",
         "Definitions",
     ]
@@ -261,3 +262,23 @@ def test_dashboards_show_twelve_months_of_reach_cost_and_runway(
     assert "People reached by centre" in page and "IST" in page
     client.force_login(world.user("ANK", "center_manager"))
     assert client.get(reverse("national_dashboard")).status_code == 403
+
+
+def test_year_to_date_counts_distinct_people_not_the_sum_of_months(world, october):
+    from reports.services import report_tables
+
+    center, recorder = october["center"], world.user("ANK", "trainer")
+    september = Session.objects.create(
+        activity=ActivityFactory(center=center, name="September class"),
+        date=dt.date(2026, 9, 8),
+        starts_at=dt.time(10),
+        ends_at=dt.time(12),
+    )
+    # Everyone reached in October came in September too: seven people over the year, not fourteen.
+    for attendance in Attendance.objects.filter(session__date=dt.date(2026, 10, 12)):
+        Attendance.objects.create(
+            session=september, beneficiary_id=attendance.beneficiary_id, present=True, recorded_by=recorder
+        )
+    tables = report_tables(center=center, start=OCTOBER[0], end=OCTOBER[1])
+    ytd = tables["Cost per person, year to date"]
+    assert ytd[1][:4] == ["ANK", Decimal("350.00"), 7, Decimal("50.00")]
