@@ -60,7 +60,9 @@ def _money_table(centers: dict, costs: dict, reached: dict, per_person: dict) ->
     return rows
 
 
-def tables(*, reach, costs, cost_per_person, missing_rates, year_to_date=None) -> dict[str, list[list]]:
+def tables(
+    *, reach, costs, cost_per_person, missing_rates, year_to_date=None, courses=()
+) -> dict[str, list[list]]:
     """The report as named tables of rows (first row: headers).
 
     ``year_to_date`` is (reach totals, costs, cost per person) from 1 January: distinct people over
@@ -126,6 +128,8 @@ def tables(*, reach, costs, cost_per_person, missing_rates, year_to_date=None) -
         _("Reach by sex, age and group"): disaggregated,
         _("People reached"): totals,
         _("Cost per person"): money,
+        _("Course attendance"): [[_("Centre"), _("Course"), _("Attendance marks"), _("Present (%)")]]
+        + [[c["center"], c["course"], c["marked"], c["rate"]] for c in courses],
         **(
             {
                 _("Cost per person, year to date"): _money_table(

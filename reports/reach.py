@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Count, F, Value
+from django.db.models import Count, F, Q, Value
 
 from beneficiaries.models import Beneficiary, FollowUp
 from services.models import Attendance, ServiceCategory, ServiceDelivery
@@ -189,3 +189,24 @@ def reach_by_month(*, start: dt.date, end: dt.date, center_ids: list[int] | None
                     month_value = dt.date.fromisoformat(month_value)
                 result[(month_value, center if center is not None else ALL, category)] = n
     return result
+
+
+def course_attendance(*, start: dt.date, end: dt.date, center_ids: list[int] | None = None) -> list[dict]:
+    """Per course: marks taken in the period and the share of them marked present."""
+    marks = Attendance.objects.filter(session__date__range=(start, end), session__activity__kind="course")
+    if center_ids is not None:
+        marks = marks.filter(session__activity__center_id__in=center_ids)
+    rows = (
+        marks.values("session__activity__center__code", "session__activity__name")
+        .order_by("session__activity__center__code", "session__activity__name")
+        .annotate(marked=Count("id"), present=Count("id", filter=Q(present=True)))
+    )
+    return [
+        {
+            "center": row["session__activity__center__code"],
+            "course": row["session__activity__name"],
+            "marked": row["marked"],
+            "rate": round(100 * row["present"] / row["marked"]) if row["marked"] else None,
+        }
+        for row in rows
+    ]

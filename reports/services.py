@@ -11,7 +11,7 @@ from centers.models import Center
 from . import costs as money
 from . import exports
 from .models import ReportRun
-from .reach import reach
+from .reach import course_attendance, reach
 
 
 def report_request(*, center: Center | None, start: dt.date, end: dt.date, by=None) -> ReportRun:
@@ -62,6 +62,7 @@ def report_tables(*, center: Center | None, start: dt.date, end: dt.date, progre
         cost_per_person=per_person,
         missing_rates=sorted(set(missing) | set(ytd_missing)),
         year_to_date=(ytd_reached, ytd_costs, money.cost_per_beneficiary(ytd_costs, ytd_reached)),
+        courses=course_attendance(start=start, end=end, center_ids=center_ids),
     )
 
 

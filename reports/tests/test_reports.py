@@ -110,6 +110,7 @@ def test_a_requested_report_is_built_by_the_task_and_downloads_as_xlsx(
         "Reach by sex, age and group",
         "People reached",
         "Cost per person",
+        "Course attendance",
         "Cost per person, year to date",
         "New registrations",
         "Definitions",
@@ -282,3 +283,32 @@ def test_year_to_date_counts_distinct_people_not_the_sum_of_months(world, octobe
     tables = report_tables(center=center, start=OCTOBER[0], end=OCTOBER[1])
     ytd = tables["Cost per person, year to date"]
     assert ytd[1][:4] == ["ANK", Decimal("350.00"), 7, Decimal("50.00")]
+
+
+def test_course_attendance_rate_is_the_share_of_marks_present(world, october):
+    from reports.services import report_tables
+
+    session = Session.objects.filter(date=dt.date(2026, 10, 12)).get()
+    for person in BeneficiaryFactory.create_batch(3, center=october["center"], consents=False):
+        Attendance.objects.create(
+            session=session, beneficiary=person, present=False, recorded_by=world.user("ANK", "trainer")
+        )
+    table = report_tables(center=october["center"], start=OCTOBER[0], end=OCTOBER[1])["Course attendance"]
+    assert table[1] == ["ANK", "Turkish A2", 10, 70]
+
+
+def test_build_report_writes_pdf_and_hxl_too(world, october, tmp_path):
+    for fmt in ("pdf", "hxl"):
+        output = tmp_path / f"report.{fmt}"
+        call_command(
+            "build_report",
+            "monthly_reach",
+            "--month",
+            "2026-10",
+            "--format",
+            fmt,
+            "--output",
+            str(output),
+            stdout=io.StringIO(),
+        )
+        assert output.read_bytes().startswith(b"%PDF" if fmt == "pdf" else b"Centre")

@@ -14,7 +14,7 @@ class Command(BaseCommand):
         parser.add_argument("kind", choices=["monthly_reach"])
         parser.add_argument("--month", required=True, help="YYYY-MM")
         parser.add_argument("--center", help="Centre code; omit for the national report.")
-        parser.add_argument("--format", choices=["xlsx", "csv"], default="xlsx")
+        parser.add_argument("--format", choices=sorted(exports.RENDERERS), default="xlsx")
         parser.add_argument("--output", required=True, help="File to write.")
 
     def handle(self, *args, kind, month, center, format, output, **options):
@@ -29,7 +29,7 @@ class Command(BaseCommand):
             if centre is None:
                 raise CommandError(f"Unknown centre {center}.")
         tables = report_tables(center=centre, start=start, end=end)
-        data = exports.to_xlsx(tables) if format == "xlsx" else exports.to_csv(tables)
+        data = exports.RENDERERS[format][0](tables)
         with open(output, "wb") as out:
             out.write(data)
         self.stdout.write(self.style.SUCCESS(f"Wrote {output} ({len(data)} bytes)."))
