@@ -5,13 +5,20 @@ from django.urls import include, path
 from beneficiaries.audit_views import access_log
 from centers import views as center_views
 from centers.health import healthz
-from reports.views import national_dashboard
+from reports import views as report_views
 
 urlpatterns = [
     path("", center_views.home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("audit/access/", access_log, name="access_log"),
-    path("national/dashboard/", national_dashboard, name="national_dashboard"),
+    path("national/dashboard/", report_views.national_dashboard, name="national_dashboard"),
+    path("national/reports/", report_views.national_reports, name="national_reports"),
+    path("national/reports/<int:pk>/", report_views.national_report, name="national_report"),
+    path(
+        "national/reports/<int:pk>/download.<str:fmt>",
+        report_views.national_report_download,
+        name="national_report_download",
+    ),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),

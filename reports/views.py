@@ -1,8 +1,11 @@
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,38 +17,57 @@ from .dashboard import dashboard
 from .forms import MonthForm
 from .models import ReportRun
 
+FORMATS = ["xlsx", "csv", "hxl", "pdf"]
+
 
 def _runs(request):
     """Reports of the centre in the URL: a centre manager never sees another centre's or the nation's here."""
     return ReportRun.objects.filter(scope=request.center.code)
 
 
-@require_perm(Perm.VIEW_REPORTS)
-def index(request, center):
+def _center_urls(request):
+    code = request.center.code
+    return (
+        lambda run: reverse("reports:run", kwargs={"center": code, "pk": run.pk}),
+        lambda run, fmt: reverse("reports:download", kwargs={"center": code, "pk": run.pk, "fmt": fmt}),
+    )
+
+
+def _national_urls():
+    return (
+        lambda run: reverse("national_report", kwargs={"pk": run.pk}),
+        lambda run, fmt: reverse("national_report_download", kwargs={"pk": run.pk, "fmt": fmt}),
+    )
+
+
+def _request_page(request, *, center, runs, urls):
+    """The report list and the month form, for a centre or for the nation."""
+    run_url, download_url = urls
     start, _end = services.last_month(timezone.localdate())
     form = MonthForm(request.POST or None, initial={"month": start})
     if request.method == "POST" and form.is_valid():
         start, end = form.period()
-        run = services.report_request(center=request.center, start=start, end=end, by=request.user)
+        run = services.report_request(center=center, start=start, end=end, by=request.user)
         messages.success(request, _("The report is being built; this page follows its progress."))
-        return redirect("reports:run", center=request.center.code, pk=run.pk)
+        return redirect(run_url(run))
+    listed = list(runs.select_related("requested_by")[:30])
+    for run in listed:
+        run.url, run.xlsx_url = run_url(run), download_url(run, "xlsx")
+    return render(request, "reports/index.html", {"form": form, "runs": listed, "national": center is None})
+
+
+def _run_page(request, report, urls):
+    _run_url, download_url = urls
+    downloads = [(fmt.upper(), download_url(report, fmt)) for fmt in FORMATS]
     return render(
         request,
-        "reports/index.html",
-        {"form": form, "runs": _runs(request).select_related("requested_by")[:30]},
+        "reports/run.html",
+        {"run": report, "downloads": downloads, "national": report.center_id is None},
     )
 
 
-@require_perm(Perm.VIEW_REPORTS)
-def run(request, center, pk):
-    report = get_object_or_404(_runs(request), pk=pk)
-    return render(request, "reports/run.html", {"run": report})
-
-
-@require_perm(Perm.VIEW_REPORTS)
-def download(request, center, pk, fmt):
+def _download(report, fmt):
     """Every format renders from the run's stored aggregate tables: one build, four files."""
-    report = get_object_or_404(_runs(request), pk=pk, status=ReportRun.Status.DONE)
     if fmt not in exports.RENDERERS or not report.tables:
         raise Http404
     render_file, content_type = exports.RENDERERS[fmt]
@@ -57,15 +79,58 @@ def download(request, center, pk, fmt):
 
 
 @require_perm(Perm.VIEW_REPORTS)
+def index(request, center):
+    return _request_page(request, center=request.center, runs=_runs(request), urls=_center_urls(request))
+
+
+@require_perm(Perm.VIEW_REPORTS)
+def run(request, center, pk):
+    return _run_page(request, get_object_or_404(_runs(request), pk=pk), _center_urls(request))
+
+
+@require_perm(Perm.VIEW_REPORTS)
+def download(request, center, pk, fmt):
+    return _download(get_object_or_404(_runs(request), pk=pk, status=ReportRun.Status.DONE), fmt)
+
+
+def national_only(view):
+    """National managers only: the nation's reports and dashboard hold every centre's aggregates."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.memberships.filter(role=Role.NATIONAL_MANAGER).exists():
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@national_only
+def national_reports(request):
+    return _request_page(
+        request, center=None, runs=ReportRun.objects.filter(scope="national"), urls=_national_urls()
+    )
+
+
+@national_only
+def national_report(request, pk):
+    return _run_page(request, get_object_or_404(ReportRun, scope="national", pk=pk), _national_urls())
+
+
+@national_only
+def national_report_download(request, pk, fmt):
+    return _download(get_object_or_404(ReportRun, scope="national", pk=pk, status=ReportRun.Status.DONE), fmt)
+
+
+@require_perm(Perm.VIEW_REPORTS)
 def center_dashboard(request, center):
     return render(
         request, "reports/dashboard.html", dashboard(center=request.center, today=timezone.localdate())
     )
 
 
-@login_required
+@national_only
 def national_dashboard(request):
     """For national managers: every open centre, aggregates only."""
-    if not request.user.memberships.filter(role=Role.NATIONAL_MANAGER).exists():
-        raise PermissionDenied
     return render(request, "reports/dashboard.html", dashboard(center=None, today=timezone.localdate()))

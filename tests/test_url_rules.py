@@ -120,6 +120,9 @@ GLOBAL_URLS = {
     "password_change_done": "the user's own account",
     "set_language": "a cookie",
     "national_dashboard": "national managers' aggregates of every centre; the view checks that role (tested in reports)",
+    "national_reports": "national managers only, checked by national_only (tested in reports)",
+    "national_report": "national managers only, checked by national_only (tested in reports)",
+    "national_report_download": "national managers only, checked by national_only (tested in reports)",
     "access_log": "the data protection officer's, all centres; the view checks that role (tested in cases)",
 }
 

@@ -312,3 +312,28 @@ def test_build_report_writes_pdf_and_hxl_too(world, october, tmp_path):
             stdout=io.StringIO(),
         )
         assert output.read_bytes().startswith(b"%PDF" if fmt == "pdf" else b"Centre")
+
+
+def test_a_national_manager_builds_and_downloads_the_national_report(
+    client, world, october, celery_eager, django_capture_on_commit_callbacks
+):
+    client.force_login(world.user(None, "national_manager"))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("national_reports"), {"month": "2026-10"})
+    run = ReportRun.objects.get(scope="national")
+    assert response["Location"] == reverse("national_report", kwargs={"pk": run.pk})
+    assert run.status == "done"
+    page = client.get(reverse("national_report", kwargs={"pk": run.pk})).content.decode()
+    assert reverse("national_report_download", kwargs={"pk": run.pk, "fmt": "pdf"}) in page
+    csv_text = client.get(
+        reverse("national_report_download", kwargs={"pk": run.pk, "fmt": "csv"})
+    ).content.decode("utf-8-sig")
+    assert "All centres,*,female,18-59,migrant,7" in csv_text
+    # A centre's run is not reachable through the national pages, and centre staff cannot open them.
+    assert (
+        client.get(reverse("national_report", kwargs={"pk": world.report_runs["ANK"].pk})).status_code == 404
+    )
+    for role in ("center_manager", "data_protection_officer"):
+        client.force_login(world.user("ANK", role) if role == "center_manager" else world.user(None, role))
+        assert client.get(reverse("national_reports")).status_code == 403
+        assert client.get(reverse("national_report", kwargs={"pk": run.pk})).status_code == 403
