@@ -85,8 +85,11 @@ def register(request, center):
     members = MemberFormSet(request.POST, prefix="members")
     consent_form = ConsentForm(request.POST, prefix="consent")
     token_form = SubmissionTokenForm(request.POST)
+    if not token_form.is_valid():
+        # A lost or mangled token (an old tab, a proxy): give the form a new one rather than a dead end.
+        token_form = SubmissionTokenForm.fresh()
     context = {"form": form, "members": members, "consent_form": consent_form, "token_form": token_form}
-    if not all([form.is_valid(), members.is_valid(), consent_form.is_valid(), token_form.is_valid()]):
+    if not all([form.is_valid(), members.is_valid(), consent_form.is_valid(), token_form.is_bound]):
         return render(request, "beneficiaries/register.html", context)
 
     member_forms = [f for f in members.forms if f.has_changed()]

@@ -198,3 +198,16 @@ def test_not_same_decision_is_recorded(register, world):
 
 def test_registration_post_helper_builds_valid_data():
     assert registration_post()["person-first_name"] == "Mohammed"
+
+
+def test_a_form_without_its_token_gets_a_new_one_and_saves_nothing(client, world):
+    client.force_login(world.user("ANK", "reception"))
+    data = registration_post()
+    data["token"] = "not-a-uuid"
+    response = client.post(reverse("beneficiaries:register", kwargs={"center": "ANK"}), data)
+    page = response.content.decode()
+    assert response.status_code == 200 and not new_people().exists()
+    token = page.split('name="token" value="')[1].split('"')[0]
+    data["token"] = token
+    assert client.post(reverse("beneficiaries:register", kwargs={"center": "ANK"}), data).status_code == 302
+    assert new_people().count() == 1
