@@ -4,12 +4,12 @@ import datetime as dt
 import re
 
 from django.db.models import Count, F, Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from beneficiaries.models import Beneficiary
 from beneficiaries.selectors import beneficiary_for_number, beneficiary_search
 from centers.models import Center
+from centers.permissions import Perm
 
 from .models import Activity, Attendance, CheckIn, DeskMessage, Enrollment, ServiceDelivery, Session
 
@@ -32,6 +32,17 @@ def sessions_for_register(*, center: Center, user, all_registers: bool) -> Query
     """Sessions whose register this user keeps: all of the centre for a manager, else their own."""
     sessions = Session.objects.in_center(center).select_related("activity", "activity__category", "room")
     return sessions if all_registers else sessions.filter(activity__facilitator=user)
+
+
+def mark_register_keeper(sessions, *, user, perms) -> list[Session]:
+    """The same rule as sessions_for_register, for sessions already loaded: sets ``keeps_register``
+    so pages link only to the registers the user can open."""
+    sessions = list(sessions)
+    for session in sessions:
+        session.keeps_register = Perm.KEEP_ATTENDANCE in perms and (
+            Perm.KEEP_ALL_REGISTERS in perms or session.activity.facilitator_id == user.pk
+        )
+    return sessions
 
 
 def today_sessions(*, center: Center, day: dt.date) -> QuerySet[Session]:
@@ -141,7 +152,3 @@ def person_services(*, person: Beneficiary, center: Center) -> dict:
 
 def today_check_ins(*, center: Center, day: dt.date) -> QuerySet:
     return CheckIn.objects.in_center(center).filter(at__date=day).select_related("beneficiary")[:30]
-
-
-def today() -> dt.date:
-    return timezone.localdate()

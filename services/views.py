@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -61,10 +62,14 @@ def today(request, center):
                 services.check_in(center=request.center, person=person, by=request.user)
                 alerts = selectors.check_in_alerts(center=request.center, person=person)
                 form = PersonNumberForm()
-    day = selectors.today()
+    day = timezone.localdate()
     context = {
         "day": day,
-        "sessions": selectors.today_sessions(center=request.center, day=day),
+        "sessions": selectors.mark_register_keeper(
+            selectors.today_sessions(center=request.center, day=day),
+            user=request.user,
+            perms=request.center_perms,
+        ),
         "check_ins": selectors.today_check_ins(center=request.center, day=day),
         "form": form,
         "person": person,
@@ -125,7 +130,11 @@ def activity_list(request, center):
 def activity_detail(request, center, pk):
     activity = _activity(request, pk)
     enrollments = activity.enrollments.select_related("beneficiary").order_by("status", "requested_at")
-    upcoming = activity.sessions.filter(date__gte=selectors.today(), is_cancelled=False)[:8]
+    upcoming = selectors.mark_register_keeper(
+        activity.sessions.filter(date__gte=timezone.localdate(), is_cancelled=False)[:8],
+        user=request.user,
+        perms=request.center_perms,
+    )
     return render(
         request,
         "services/activity_detail.html",

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from centers.models import Center, CenterScopedQuerySet, Role
 
-from .people import Beneficiary, ConsentScope
+from .people import Beneficiary
 
 
 class RiskLevel(models.TextChoices):
@@ -295,6 +295,3 @@ class AccessLog(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError("The access log is append-only.")
-
-
-REFERRAL_CONSENT = ConsentScope.REFERRAL_DATA_SHARING
