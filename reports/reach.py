@@ -94,63 +94,59 @@ def _band_sql(age_sql: str) -> str:
     return f"CASE {whens} ELSE '{AGE_BANDS[-1][0]}' END"
 
 
+# The levels of the table, each a (centre, category) pair of expressions over the people CTE:
+# centre × category, centre, category (national), national.
+LEVELS = [("center", "category"), ("center", f"'{ALL}'"), ("NULL", "category"), ("NULL", f"'{ALL}'")]
+
+
 def reach(*, start: dt.date, end: dt.date, center_ids: list[int] | None = None) -> Reach:
+    """Every cell, total and contact count of the period in one statement.
+
+    The contacts are read once into ``people`` (one row per centre, category and person, with the person's
+    sex, age band and group and their number of contacts); each level of the table is then a small
+    aggregate over it. ``make bench`` compares this with a hand-written GROUPING SETS query.
+    """
+    result = Reach(start=start, end=end, center_ids=center_ids)
+    if center_ids is not None and not center_ids:
+        return result
     contacts_sql, contacts_params = _contacts_sql(start, end, center_ids)
     age_sql, age_params = _age_sql(end)
     band = _band_sql(age_sql)
     band_params = age_params * (len(AGE_BANDS) - 1)
-    person = "COALESCE(b.merged_into_id, b.id)"
     # The person's attributes come from the surviving record of a merge.
-    base = f"""
-        WITH contacts AS ({contacts_sql}),
-        people AS (
-            SELECT DISTINCT c.contact_center AS center, c.contact_category AS category, {person} AS person
-            FROM contacts c JOIN beneficiaries_beneficiary raw ON raw.id = c.contact_person
-            JOIN beneficiaries_beneficiary b ON b.id = COALESCE(raw.merged_into_id, raw.id)
-        )
+    # Fixed SQL fragments only; every value is a query parameter.
+    people = f"""
+            WITH contacts AS ({contacts_sql}),
+            people AS (
+                SELECT c.contact_center AS center, c.contact_category AS category, b.id AS person, b.sex AS sex,
+                       {band} AS band,
+                       CASE WHEN b.population_group = 'host_community' THEN 'host' ELSE 'migrant' END AS grp,
+                       COUNT(*) AS contacts
+                FROM contacts c JOIN beneficiaries_beneficiary raw ON raw.id = c.contact_person
+                JOIN beneficiaries_beneficiary b ON b.id = COALESCE(raw.merged_into_id, raw.id)
+                GROUP BY c.contact_center, c.contact_category, b.id, b.sex, {band}, grp
+            )
     """
-    # One pass per level of the table: centre × category, centre, category (national), national.
-    levels = [
-        ("p.center", "p.category"),
-        ("p.center", f"'{ALL}'"),
-        ("NULL", "p.category"),
-        ("NULL", f"'{ALL}'"),
-    ]
-    result = Reach(start=start, end=end, center_ids=center_ids)
-    with connection.cursor() as cursor:
-        for center_expr, category_expr in levels:
-            cursor.execute(
-                base
-                + f"""
-                SELECT {center_expr}, {category_expr}, b.sex, {band},
-                       CASE WHEN b.population_group = 'host_community' THEN 'host' ELSE 'migrant' END,
-                       COUNT(DISTINCT p.person)
-                FROM people p JOIN beneficiaries_beneficiary b ON b.id = p.person
-                GROUP BY 1, 2, 3, 4, 5
-                """,
-                [*contacts_params, *band_params],
-            )
-            for center, category, sex, age_band, group, n in cursor.fetchall():
-                key = (center if center is not None else ALL, category)
-                result.cells[(*key, sex, age_band, group)] = n
-            cursor.execute(
-                base
-                + f"SELECT {center_expr}, {category_expr}, COUNT(DISTINCT p.person) FROM people p GROUP BY 1, 2",
-                contacts_params,
-            )
-            for center, category, n in cursor.fetchall():
-                result.totals[(center if center is not None else ALL, category)] = n
-        cursor.execute(
-            f"""WITH contacts AS ({contacts_sql})
-            SELECT contact_center, contact_category, COUNT(*) FROM contacts GROUP BY 1, 2""",
-            contacts_params,
+    selects = []
+    for center_expr, category_expr in LEVELS:
+        group = ", ".join(e for e in (center_expr, category_expr) if e != "NULL" and not e.startswith("'"))
+        selects.append(
+            f"SELECT 'cell', {center_expr}, {category_expr}, sex, band, grp, COUNT(DISTINCT person), 0 "
+            f"FROM people GROUP BY {group + ', ' if group else ''}sex, band, grp"
         )
-        for center, category, n in cursor.fetchall():
-            result.contacts[(center, category)] = n
-    for (center, category), n in list(result.contacts.items()):
-        result.contacts[(center, ALL)] = result.contacts.get((center, ALL), 0) + n
-        result.contacts[(ALL, category)] = result.contacts.get((ALL, category), 0) + n
-        result.contacts[(ALL, ALL)] = result.contacts.get((ALL, ALL), 0) + n
+        selects.append(
+            f"SELECT 'total', {center_expr}, {category_expr}, NULL, NULL, NULL, COUNT(DISTINCT person), "
+            f"SUM(contacts) FROM people{' GROUP BY ' + group if group else ''}"
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(people + " UNION ALL ".join(selects), [*contacts_params, *band_params, *band_params])
+        for kind, center, category, sex, age_band, group, n, contacts in cursor.fetchall():
+            key = (center if center is not None else ALL, category)
+            if kind == "cell":
+                result.cells[(*key, sex, age_band, group)] = n
+            elif n:
+                result.totals[key] = n
+                result.contacts[key] = int(contacts)
     registered = Beneficiary.objects.filter(registered_at__date__range=(start, end), merged_into__isnull=True)
     if center_ids is not None:
         registered = registered.filter(center_id__in=center_ids)
@@ -161,33 +157,35 @@ def reach(*, start: dt.date, end: dt.date, center_ids: list[int] | None = None) 
 
 
 def reach_by_month(*, start: dt.date, end: dt.date, center_ids: list[int] | None = None) -> dict:
-    """{(first day of month, center_id or ALL, category or ALL): people reached that month}, in one query per level."""
+    """{(first day of month, center_id or ALL, category or ALL): people reached that month}, in one statement."""
+    if center_ids is not None and not center_ids:
+        return {}
     contacts_sql, contacts_params = _contacts_sql(start, end, center_ids, with_date=True)
     if connection.vendor == "postgresql":
         month = "CAST(date_trunc('month', c.contact_date) AS date)"
     else:
         month = "date(c.contact_date, 'start of month')"
-    base = f"""
-        WITH contacts AS ({contacts_sql}),
-        people AS (
-            SELECT DISTINCT {month} AS month, c.contact_center AS center, c.contact_category AS category,
-                   COALESCE(raw.merged_into_id, raw.id) AS person
-            FROM contacts c JOIN beneficiaries_beneficiary raw ON raw.id = c.contact_person
-        )
-    """
-    result = {}
-    levels = [("p.center", f"'{ALL}'"), ("NULL", "p.category"), ("NULL", f"'{ALL}'")]
-    with connection.cursor() as cursor:
-        for center_expr, category_expr in levels:
-            cursor.execute(
-                base
-                + f"SELECT p.month, {center_expr}, {category_expr}, COUNT(DISTINCT p.person) FROM people p GROUP BY 1, 2, 3",
-                contacts_params,
+    # Fixed SQL fragments only; every value is a query parameter.
+    people = f"""
+            WITH contacts AS ({contacts_sql}),
+            people AS (
+                SELECT DISTINCT {month} AS month, c.contact_center AS center, c.contact_category AS category,
+                       COALESCE(raw.merged_into_id, raw.id) AS person
+                FROM contacts c JOIN beneficiaries_beneficiary raw ON raw.id = c.contact_person
             )
-            for month_value, center, category, n in cursor.fetchall():
-                if isinstance(month_value, str):
-                    month_value = dt.date.fromisoformat(month_value)
-                result[(month_value, center if center is not None else ALL, category)] = n
+    """
+    selects = [
+        f"SELECT month, {center_expr}, {category_expr}, COUNT(DISTINCT person) FROM people "
+        f"GROUP BY month{''.join(', ' + e for e in (center_expr, category_expr) if e in ('center', 'category'))}"
+        for center_expr, category_expr in LEVELS[1:]
+    ]
+    result = {}
+    with connection.cursor() as cursor:
+        cursor.execute(people + " UNION ALL ".join(selects), contacts_params)
+        for month_value, center, category, n in cursor.fetchall():
+            if isinstance(month_value, str):
+                month_value = dt.date.fromisoformat(month_value)
+            result[(month_value, center if center is not None else ALL, category)] = n
     return result
 
 
