@@ -15,11 +15,15 @@ from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
+from django.test import Client
 from django.urls import reverse
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from beneficiaries.models import Case, CaseGoal, Partner, Referral, Transfer
 from beneficiaries.tests.factories import BeneficiaryFactory, HouseholdFactory
 from centers.models import NATIONAL_ROLES, Role
+from centers.security import requires_two_factor
 from centers.tests.factories import CenterFactory, MembershipFactory, RoomFactory, UserFactory
 from reports.models import ReportRun
 from services.models import DeskMessage, ServiceCategory
@@ -39,6 +43,30 @@ def require_in_ci(reason: str):
 def fast_password_hashing(settings):
     # The production hasher is slow on purpose; tests create dozens of users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def force_login_password_only(client, user):
+    """Log in as after the password step only: a manager still owes the second factor."""
+    _force_login(client, user)
+
+
+_force_login = Client.force_login
+
+
+def _force_login_with_second_factor(self, user, backend=None):
+    """`client.force_login` in tests: also give the second factor for the roles that need one, so tests
+    about anything else need not repeat the two-factor step. Two-factor tests use force_login_password_only."""
+    _force_login(self, user, backend)
+    if requires_two_factor(user):
+        device, _ = TOTPDevice.objects.get_or_create(user=user, name="tests", defaults={"confirmed": True})
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+
+@pytest.fixture(autouse=True)
+def second_factor_given_on_force_login(monkeypatch):
+    monkeypatch.setattr(Client, "force_login", _force_login_with_second_factor)
 
 
 @pytest.fixture(autouse=True)
@@ -138,6 +166,13 @@ def world(db):
         )
         run.file.save(f"world-{code}.xlsx", ContentFile(b"PK-not-really"), save=True)
         w.report_runs[code] = run
+    w.report_runs["national"] = ReportRun.objects.create(
+        center=None,
+        start=dt.date(2026, 10, 1),
+        end=dt.date(2026, 10, 31),
+        status="done",
+        tables=[["Reach", [["Centre", "People"], ["*", "<5"]]], ["Definitions", [["Definitions"], ["…"]]]],
+    )
     # Each centre has a transfer waiting for it: the other centre's case, moving in.
     for code, other in (("ANK", "IST"), ("IST", "ANK")):
         w.transfers[code] = Transfer.objects.create(

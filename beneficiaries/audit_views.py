@@ -1,21 +1,163 @@
+"""The data protection officer's pages: the audit trail, the access log, and subject rights.
+
+Only a data protection officer (a national role) may open them: other users get 403 on the
+search pages and 404 on a person's page, as if the person were in another centre.
+"""
+
+import csv
+import functools
+import json
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from centers.models import Role
+from centers import audit
+from centers.models import AuditEvent, Role
+from reports.exports import safe
 
-from .models import AccessLog
+from . import subject
+from .forms import AnonymiseForm, AuditFilterForm
+from .models import AccessLog, Beneficiary
+
+EXPORT_LIMIT = 100_000
 
 
-@login_required
+def dpo_only(*, hide: bool = False):
+    def decorator(view):
+        @login_required
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not request.user.memberships.filter(role=Role.DATA_PROTECTION_OFFICER).exists():
+                raise Http404 if hide else PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+@dpo_only()
 def access_log(request):
-    """Who opened which record: for the data protection officer only. Read-only."""
-    if not request.user.memberships.filter(role=Role.DATA_PROTECTION_OFFICER).exists():
-        raise PermissionDenied
+    """Who opened which record. Read-only."""
     entries = AccessLog.objects.select_related("user", "beneficiary", "center").order_by("-at")
     number = request.GET.get("number", "").strip().upper()
     if number:
         entries = entries.filter(beneficiary__registration_number=number)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "cases/access_log.html", {"page": page, "number": number})
+
+
+def _events(request) -> tuple[AuditFilterForm, object]:
+    form = AuditFilterForm(request.GET or None)
+    events = AuditEvent.objects.select_related("actor", "center")
+    if form.is_valid():
+        events = form.filter(events)
+    return form, events
+
+
+@dpo_only()
+def audit_events(request):
+    """Search the audit trail: by user, action, record, person, centre and dates."""
+    form, events = _events(request)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request, "cases/audit_events.html", {"form": form, "page": page, "query": query.urlencode()}
+    )
+
+
+@dpo_only()
+def audit_export(request):
+    """The same search as CSV (at most EXPORT_LIMIT rows); the export is itself audited."""
+    form, events = _events(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="audit-{timezone.localdate():%Y-%m-%d}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["at", "user", "action", "record_type", "record_id", "centre", "address", "detail"])
+    rows = 0
+    for event in events[:EXPORT_LIMIT].iterator(chunk_size=2000):
+        writer.writerow(
+            safe(value)
+            for value in [
+                timezone.localtime(event.at).isoformat(), event.username, event.action, event.object_type,
+                event.object_id, event.center.code if event.center else "", event.ip_address or "", json.dumps(event.detail),
+            ]
+        )  # fmt: skip
+        rows += 1
+    audit.record(
+        AuditEvent.Action.EXPORT, object_type="audit", detail={"rows": rows, "filter": request.GET.dict()}
+    )
+    return response
+
+
+@dpo_only()
+def subject_search(request):
+    """Find a person by registration number (any centre) to export or anonymise their data."""
+    number = request.GET.get("number", "").strip().upper()
+    person = None
+    if number:
+        person = (
+            Beneficiary.objects.filter(registration_number=number).first()
+            or Beneficiary.objects.filter(aliases__number=number).first()
+        )
+        if person is None:
+            messages.error(request, _("No one has the registration number %(number)s.") % {"number": number})
+        else:
+            return redirect("subject_detail", pk=person.merged_into_id or person.pk)
+    return render(request, "cases/subject_search.html", {"number": number})
+
+
+@dpo_only(hide=True)
+def subject_detail(request, pk):
+    person = get_object_or_404(Beneficiary.objects.select_related("center"), pk=pk, merged_into__isnull=True)
+    data = subject.subject_data(person=person)
+    counts = [
+        (name.replace("_", " ").capitalize(), len(rows))
+        for name, rows in data.items()
+        if isinstance(rows, list)
+    ]
+    context = {"person": person, "counts": counts, "form": AnonymiseForm(person=person)}
+    return render(request, "cases/subject_detail.html", context)
+
+
+@dpo_only(hide=True)
+def subject_export(request, pk, fmt):
+    person = get_object_or_404(Beneficiary, pk=pk, merged_into__isnull=True)
+    if fmt == "json":
+        body, content_type = subject.subject_json(person=person), "application/json"
+    elif fmt == "pdf":
+        body, content_type = subject.subject_pdf(person=person), "application/pdf"
+    else:
+        raise Http404
+    audit.record(AuditEvent.Action.EXPORT, obj=person, detail={"format": fmt, "subject_access": True})
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{person.registration_number}.{fmt}"'
+    return response
+
+
+@dpo_only(hide=True)
+@require_POST
+def subject_anonymise(request, pk):
+    person = get_object_or_404(Beneficiary, pk=pk, merged_into__isnull=True)
+    form = AnonymiseForm(request.POST, person=person)
+    if not form.is_valid():
+        data = subject.subject_data(person=person)
+        counts = [(n.replace("_", " ").capitalize(), len(r)) for n, r in data.items() if isinstance(r, list)]
+        return render(
+            request, "cases/subject_detail.html", {"person": person, "counts": counts, "form": form}
+        )
+    if person.anonymised_at is None:
+        subject.person_anonymise(person=person, by=request.user, reason=form.cleaned_data["reason"])
+    messages.success(
+        request,
+        _("The person's identifying data has been destroyed; their contacts remain as anonymous rows."),
+    )
+    return redirect("subject_detail", pk=person.pk)

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from centers.models import Center, Role
 
 from .models import REFERRAL_FIELDS, Case, CaseGoal, FollowUp, Partner, Referral
+from .models.cases import LegalBasis
 
 
 def _staff(center: Center, *roles):
@@ -17,7 +18,9 @@ def _staff(center: Center, *roles):
 class CaseOpenForm(forms.ModelForm):
     class Meta:
         model = Case
-        fields = ["reason", "risk_level", "caseworker", "supervisor", "psychologists", "covers_household"]
+        fields = [
+            "reason", "legal_basis", "risk_level", "caseworker", "supervisor", "psychologists", "covers_household",
+        ]  # fmt: skip
         widgets = {"reason": forms.Textarea(attrs={"rows": 3}), "psychologists": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, center: Center, **kwargs):
@@ -27,6 +30,11 @@ class CaseOpenForm(forms.ModelForm):
             center, Role.SOCIAL_WORKER, Role.PSYCHOLOGIST, Role.CENTER_MANAGER
         )
         self.fields["psychologists"].queryset = _staff(center, Role.PSYCHOLOGIST)
+        # The basis is a decision to make each time, not a default to accept.
+        legal_basis = self.fields["legal_basis"]
+        legal_basis.choices = [("", "---------"), *LegalBasis.choices]
+        legal_basis.initial = None
+        legal_basis.required = True
 
     def clean(self):
         data = super().clean()

@@ -33,10 +33,10 @@ def access_log_write(*, request, person: Beneficiary, case: Case | None = None) 
 
 
 def case_open(*, center: Center, person: Beneficiary, by, caseworker, reason: str, risk_level: str,
-              supervisor=None, covers_household: bool = False, psychologists=()) -> Case:  # fmt: skip
+              legal_basis: str, supervisor=None, covers_household: bool = False, psychologists=()) -> Case:  # fmt: skip
     case = Case(
         center=center, beneficiary=person, caseworker=caseworker, supervisor=supervisor, reason=reason,
-        risk_level=risk_level, covers_household=covers_household, opened_by=by,
+        risk_level=risk_level, legal_basis=legal_basis, covers_household=covers_household, opened_by=by,
     )  # fmt: skip
     case.full_clean()
     with transaction.atomic():

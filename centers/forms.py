@@ -25,3 +25,17 @@ class CostImportForm(forms.Form):
     file = forms.FileField(
         label=_("CSV or XLSX file"), help_text=_("Columns: month, type, amount, currency, funding_source.")
     )
+
+
+class TwoFactorCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=16,
+        help_text=_("The six digits your authenticator app shows, or one of your recovery codes."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+    def clean_code(self):
+        return "".join(self.cleaned_data["code"].split()).lower()

@@ -5,6 +5,7 @@ fresh clone runs with SQLite and in-process tasks. ``DEBUG=0`` switches on the
 production values and makes ``SECRET_KEY`` mandatory.
 """
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -53,6 +54,11 @@ INSTALLED_APPS = [
     "django_countries",
     "phonenumber_field",
     "simple_history",
+    "axes",  # lockout after repeated failed logins
+    "django_otp",
+    "django_otp.plugins.otp_totp",  # authenticator apps
+    "django_otp.plugins.otp_static",  # one-time recovery codes
+    "csp",
     "centers",
     "beneficiaries",
     "services",
@@ -67,10 +73,18 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "centers.security.SessionLimitMiddleware",
+    "centers.security.TwoFactorRequiredMiddleware",
+    "centers.audit.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "centers.security.NoStoreMiddleware",
     "centers.middleware.CenterScopeMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, so that a lockout answers before any view runs.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -109,6 +123,27 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked-out user/address before checking the password
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Lockout (django-axes): five failures for the same user name from the same address lock that pair
+# for 15 minutes. Not by address alone: a centre's staff share one public address.
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_DISABLE_ACCESS_LOG = True  # logins are in our own audit trail
+AXES_VERBOSE = False
+
+# Two-factor login (django-otp): required for these roles and for superusers.
+TWO_FACTOR_ROLES = ["center_manager", "national_manager", "data_protection_officer"]
+OTP_TOTP_ISSUER = os.environ.get("OTP_ISSUER", "Toplum")
+OTP_STATIC_THROTTLE_FACTOR = 1
+RECOVERY_CODES = 10
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -118,6 +153,8 @@ LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", str(30 * 60)))
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# …and after 12 hours whatever the activity.
+SESSION_ABSOLUTE_SECONDS = int(os.environ.get("SESSION_ABSOLUTE_SECONDS", str(12 * 60 * 60)))
 
 # Internationalisation
 LANGUAGE_CODE = "en"
@@ -172,6 +209,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.build_monthly_reports",
         "schedule": crontab(day_of_month=1, hour=6, minute=0),
     },
+    "retention-anonymise": {
+        "task": "beneficiaries.tasks.anonymise_inactive_people",
+        "schedule": crontab(hour=2, minute=15),
+    },
     "follow-ups-due-today": {
         "task": "beneficiaries.tasks.notify_follow_ups_due",
         "schedule": crontab(hour=7, minute=30),
@@ -183,6 +224,29 @@ REPORT_SMALL_CELL_THRESHOLD = int(os.environ.get("REPORT_SMALL_CELL_THRESHOLD", 
 MEDIA_ROOT = Path(
     os.environ.get("MEDIA_ROOT", BASE_DIR / "media")
 )  # private: served only through views that check access
+
+# Content-Security-Policy (django-csp): nothing inline, nothing from elsewhere.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Uploads (cost and survey imports): size capped here and per form; kept in memory, never stored as sent.
+UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(5 * 1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
+
+# Subject rights: people with no contact for this many years are anonymised by a nightly job.
+RETENTION_YEARS = int(os.environ.get("RETENTION_YEARS", "5"))
 
 # Production hardening, on by default once DEBUG=0.
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -213,5 +277,5 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # fontTools narrates every font subset it makes for a PDF card.
-    "loggers": {"fontTools": {"level": "WARNING"}},
+    "loggers": {"fontTools": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }

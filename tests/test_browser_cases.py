@@ -17,6 +17,7 @@ def test_social_worker_opens_a_case_follows_up_refers_and_finds_it_in_the_caselo
     page.get_by_role("link", name="Open a case").click()
     page.get_by_label("Why the case is opened").fill("Three children out of school; mother alone.")
     page.get_by_label("Risk level").select_option("high")
+    page.get_by_label("Legal basis").select_option("consent")
     page.get_by_role("button", name="Open the case").click()
     expect(page.get_by_role("heading", name="Case of Rania Haddad")).to_be_visible()
 

@@ -110,7 +110,36 @@ CENTER_URLS = {
     ),
 }
 
+
 # URLs outside any centre, each with the reason it needs no centre rule.
+@dataclass(frozen=True)
+class GlobalRule:
+    """A URL outside /c/<center>/ that only some national roles may use."""
+
+    allowed: set
+    kwargs: dict = field(default_factory=dict)  # "person" is replaced by an ANK person's id
+    method: str = "get"
+    ok: int = 200
+    denied: int = 403  # 404 where the URL names a person: nothing is revealed about them
+
+
+DPO = {"data_protection_officer"}
+NATIONAL = {"national_manager"}
+# Walked with every role of ANK and both national roles, like CENTER_URLS.
+GLOBAL_ROLE_URLS = {
+    "audit_events": GlobalRule(allowed=DPO),
+    "audit_export": GlobalRule(allowed=DPO),
+    "access_log": GlobalRule(allowed=DPO),
+    "subject_search": GlobalRule(allowed=DPO),
+    "subject_detail": GlobalRule(allowed=DPO, kwargs={"pk": "person"}, denied=404),
+    "subject_export": GlobalRule(allowed=DPO, kwargs={"pk": "person", "fmt": "json"}, denied=404),
+    "subject_anonymise": GlobalRule(allowed=DPO, kwargs={"pk": "person"}, method="post", denied=404),
+    "national_dashboard": GlobalRule(allowed=NATIONAL),
+    "national_reports": GlobalRule(allowed=NATIONAL),
+    "national_report": GlobalRule(allowed=NATIONAL, kwargs={"pk": "national_report"}),
+    "national_report_download": GlobalRule(allowed=NATIONAL, kwargs={"pk": "national_report", "fmt": "xlsx"}),
+}
+# URLs every logged-in user (or anyone) may use, and why they need no rule.
 GLOBAL_URLS = {
     "home": "lists only the user's own centres",
     "healthz": "states of database and broker, no data",
@@ -118,12 +147,10 @@ GLOBAL_URLS = {
     "logout": "ends the user's own session",
     "password_change": "the user's own account",
     "password_change_done": "the user's own account",
+    "two_factor_setup": "the user's own second factor (tested in centers/tests/test_security.py)",
+    "two_factor_verify": "the user's own second factor (tested in centers/tests/test_security.py)",
+    "two_factor_recovery_codes": "the user's own recovery codes, in a verified session only (tested in test_security)",
     "set_language": "a cookie",
-    "national_dashboard": "national managers' aggregates of every centre; the view checks that role (tested in reports)",
-    "national_reports": "national managers only, checked by national_only (tested in reports)",
-    "national_report": "national managers only, checked by national_only (tested in reports)",
-    "national_report_download": "national managers only, checked by national_only (tested in reports)",
-    "access_log": "the data protection officer's, all centres; the view checks that role (tested in cases)",
 }
 
 
@@ -152,7 +179,37 @@ def test_every_center_url_has_a_rule():
 def test_every_other_url_is_classified():
     others = {name for route, name in _all_urls() if "<str:center>" not in route}
     assert None not in others, "every URL needs a name"
-    assert others == set(GLOBAL_URLS), "a URL outside /c/<center>/ must say here why it needs no centre rule"
+    assert others == set(GLOBAL_URLS) | set(GLOBAL_ROLE_URLS), (
+        "a URL outside /c/<center>/ must have a role rule here, or say why it needs none"
+    )
+
+
+def _global_url(world, name):
+    kwargs = dict(GLOBAL_ROLE_URLS[name].kwargs)
+    if kwargs.get("pk") == "person":
+        kwargs["pk"] = world.people["ANK"].pk
+    elif kwargs.get("pk") == "national_report":
+        kwargs["pk"] = world.report_runs["national"].pk
+    return reverse(name, kwargs=kwargs)
+
+
+@pytest.mark.parametrize("role", sorted(EVERYONE))
+@pytest.mark.parametrize("name", sorted(GLOBAL_ROLE_URLS))
+def test_global_role_matrix(client, world, name, role):
+    rule = GLOBAL_ROLE_URLS[name]
+    user = world.user("ANK", role) if role in CENTER_ROLES else world.user(None, role)
+    client.force_login(user)
+    url = _global_url(world, name)
+    data = {} if rule.method == "get" else {"reason": "erasure_request", "confirm": "wrong"}
+    expected = rule.ok if role in rule.allowed else rule.denied
+    assert getattr(client, rule.method)(url, data).status_code == expected, f"{role} on {url}"
+
+
+@pytest.mark.parametrize("name", sorted(GLOBAL_ROLE_URLS))
+def test_anonymous_is_sent_to_login_outside_centres(client, world, name):
+    response = client.get(_global_url(world, name))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
 
 
 def _url(world, name, center_code, object_center_code=None):

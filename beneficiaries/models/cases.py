@@ -18,6 +18,16 @@ class RiskLevel(models.TextChoices):
     HIGH = "high", _("High")
 
 
+class LegalBasis(models.TextChoices):
+    """Why the centre may hold a case file (KVKK art. 5-6; ICRC Handbook ch. 3)."""
+
+    CONSENT = "consent", _("Consent of the person")
+    VITAL_INTEREST = "vital_interest", _("Vital interest (protection of life or safety)")
+    PUBLIC_INTEREST = "public_interest", _("Public interest / humanitarian mandate")
+    LEGITIMATE_INTEREST = "legitimate_interest", _("Legitimate interest")
+    LEGAL_OBLIGATION = "legal_obligation", _("Legal obligation")
+
+
 class Case(models.Model):
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
@@ -52,6 +62,10 @@ class Case(models.Model):
     risk_level = models.CharField(_("risk level"), max_length=8, choices=RiskLevel, default=RiskLevel.MEDIUM)
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.OPEN)
     reason = models.TextField(_("why the case is opened"), max_length=2000)
+    legal_basis = models.CharField(
+        _("legal basis"), max_length=24, choices=LegalBasis, default=LegalBasis.CONSENT,
+        help_text=_("Why the centre may keep this file. Without consent, say which other basis applies."),
+    )  # fmt: skip
     opened_at = models.DateTimeField(_("opened"), default=timezone.now)
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     closure_reason = models.CharField(_("reason for closing"), max_length=255, blank=True)

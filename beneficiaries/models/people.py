@@ -173,6 +173,8 @@ class Beneficiary(models.Model):
     merged_into = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_records", editable=False
     )
+    # Set when identifying data was destroyed (erasure request or retention); the counted fields stay.
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
 
     # Matching keys (see names.py), kept in step by save().
     first_name_key = models.CharField(max_length=80, editable=False, default="")

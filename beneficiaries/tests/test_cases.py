@@ -245,7 +245,8 @@ def test_caseload_queries_stay_constant(client, world, django_assert_max_num_que
         )
     client.force_login(worker)
     # 1 session, 2 user, 3 roles, 4 centre, 5 cases with last contact and next date, 6-7 navigation, 8-10 session save
-    with django_assert_max_num_queries(10):
+    # +1: the second-factor check (django-otp's device in the session, or whether the role needs one).
+    with django_assert_max_num_queries(11):
         client.get(url("caseload"))
 
 
@@ -274,10 +275,12 @@ def test_open_a_case_from_a_profile_and_record_a_follow_up(client, world):
         {
             "reason": "Single mother, three children out of school",
             "risk_level": "high",
+            "legal_basis": "consent",
             "caseworker": world.user("ANK", "social_worker").pk,
         },
     )
     case = Case.objects.get(beneficiary=person)
+    assert case.legal_basis == "consent"
     assert response["Location"] == url("detail", pk=case.pk)
     response = client.post(
         url("follow_up_add", pk=case.pk),
@@ -349,7 +352,8 @@ def test_case_file_queries_stay_constant(client, world, django_assert_max_num_qu
     client.force_login(worker)
     # 1 session, 2 user, 3 roles, 4 centre, 5 case, 6 access log, 7 goals, 8 follow-ups, 9 referrals,
     # 10 readable notes, 11 psychologists, 12 transfers, 13-14 navigation, 15-17 session save
-    with django_assert_max_num_queries(17):
+    # +1: the second-factor check (django-otp's device in the session, or whether the role needs one).
+    with django_assert_max_num_queries(18):
         page = client.get(url("detail", pk=case.pk)).content.decode()
     assert page.count("Phone call") == 15
 
@@ -358,3 +362,17 @@ def test_the_partner_directory_lists_what_each_partner_offers(client, world):
     client.force_login(world.user("ANK", "social_worker"))
     page = client.get(url("partners")).content.decode()
     assert "Ministry of National Education" in page and "School enrolment" in page
+
+
+def test_a_case_cannot_be_opened_without_a_legal_basis(client, world):
+    person = BeneficiaryFactory(center=world.centers["ANK"])
+    client.force_login(world.user("ANK", "social_worker"))
+    data = {
+        "reason": "Needs support",
+        "risk_level": "high",
+        "caseworker": world.user("ANK", "social_worker").pk,
+    }
+    response = client.post(url("open", pk=person.pk), data)
+    assert response.status_code == 200
+    assert "This field is required." in response.context["form"].errors["legal_basis"]
+    assert not Case.objects.filter(beneficiary=person).exists()

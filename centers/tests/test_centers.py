@@ -76,7 +76,8 @@ def test_staff_page_lists_only_this_centre(client, world, django_assert_max_num_
     # 1 session, 2 user, 3 the user's roles here, 4 the centre, 5 memberships joined to users,
     # 6-7 navigation: national-role check and the user's centres,
     # 8-10 the idle-timeout session save (savepoint, update, release).
-    with django_assert_max_num_queries(10):
+    # +1: the second-factor check (django-otp's device in the session, or whether the role needs one).
+    with django_assert_max_num_queries(11):
         page = client.get(reverse("centers:staff", kwargs={"center": "ANK"})).content.decode()
     assert "ank_reception" in page and "extra19" in page
     assert "ist_reception" not in page
