@@ -8,6 +8,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from centers import audit
 from centers.models import Center, Role
 
 from .models import (
@@ -207,7 +208,12 @@ def transfer_decide(*, transfer: Transfer, by, accept: bool) -> Transfer:
                 person.household.__class__.objects.filter(pk=person.household_id).update(
                     center=transfer.to_center
                 )
+            moved = list(moving.values_list("pk", flat=True))
             moving.update(center=transfer.to_center)
+            audit.record(
+                audit.AuditEvent.Action.UPDATE, obj=case, actor=by, center_id=transfer.to_center_id,
+                detail={"transfer": transfer.pk, "people_moved": moved},
+            )  # fmt: skip
     return transfer
 
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from centers.audit import record_export
 from centers.permissions import Perm, require_perm
 
 from . import case_selectors, case_services
@@ -161,6 +162,7 @@ def referral_letter(request, center, pk):
             request, _("Consent to share data for referrals was withdrawn: no letter can be printed.")
         )
         return _to_case(request, referral.case)
+    record_export(referral, "referral letter")
     response = HttpResponse(referral_letter_pdf(referral), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="referral-{referral.pk}.pdf"'
     return response

@@ -9,6 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from centers import audit
 from centers.models import Center
 
 from .models import (
@@ -275,4 +276,5 @@ def beneficiary_merge(*, survivor: Beneficiary, other: Beneficiary, by) -> Benef
         DuplicateDecision.objects.create(
             kind=DuplicateDecision.Kind.MERGED, beneficiary=survivor, other=other, decided_by=by
         )
+        audit.record(audit.AuditEvent.Action.UPDATE, obj=survivor, actor=by, detail={"merged_from": other.pk})
     return survivor

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from centers.audit import record_export
 from centers.permissions import Perm, require_perm
 from services.selectors import person_services
 
@@ -195,6 +196,7 @@ def card(request, center, pk):
 @require_perm(Perm.REGISTER_BENEFICIARIES)
 def card_pdf(request, center, pk):
     person = _get_person(request, pk)
+    record_export(person, "registration card")
     response = HttpResponse(cards.card_pdf(person), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{person.registration_number}.pdf"'
     return response

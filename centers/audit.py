@@ -93,6 +93,11 @@ def record(
     )
 
 
+def record_export(obj, what: str, **detail) -> AuditEvent:
+    """A download or print of something about people (card, letter, certificate, report file)."""
+    return record(AuditEvent.Action.EXPORT, obj=obj, detail={"what": what, **detail})
+
+
 # -- signal receivers ------------------------------------------------------------------------------------
 
 

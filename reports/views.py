@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from centers.audit import record_export
 from centers.models import Role
 from centers.permissions import Perm, require_perm
 
@@ -73,6 +74,7 @@ def _download(report, fmt):
     render_file, content_type = exports.RENDERERS[fmt]
     extension = "csv" if fmt == "hxl" else fmt
     name = f"{report.kind}-{report.scope}-{report.start:%Y-%m}{'-hxl' if fmt == 'hxl' else ''}.{extension}"
+    record_export(report, f"report {fmt}")
     response = HttpResponse(render_file(dict(report.tables)), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -10,6 +10,7 @@ from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 
 from beneficiaries.models import Beneficiary
+from centers import audit
 from centers.models import Center, Room
 
 from .models import (
@@ -312,6 +313,11 @@ def register_save(
         Attendance.objects.bulk_create(new)
         Attendance.objects.bulk_update(changed, ["present", "recorded_by", "recorded_at"])
         Session.objects.filter(pk=session.pk).update(register_saved_at=now)
+        # Bulk writes send no signals: the register says itself what it changed.
+        audit.record(
+            audit.AuditEvent.Action.UPDATE, obj=session, actor=by, center_id=session.activity.center_id,
+            detail={"register": True, "new_marks": len(new), "changed_marks": len(changed)},
+        )  # fmt: skip
     present = sum(marks.values())
     return RegisterResult(present=present, absent=len(marks) - present, walk_ins=walk_ins)
 

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from beneficiaries.models import Beneficiary
 from beneficiaries.selectors import beneficiary_for_number
+from centers.audit import record_export
 from centers.permissions import Perm, require_perm
 
 from . import selectors, services
@@ -241,6 +242,7 @@ def certificate(request, center, pk):
         pk=pk,
         status=Enrollment.Status.COMPLETED,
     )
+    record_export(enrollment, "certificate")
     response = HttpResponse(certificate_pdf(enrollment), content_type="application/pdf")
     response["Content-Disposition"] = (
         f'inline; filename="certificate-{enrollment.beneficiary.registration_number}.pdf"'

@@ -85,3 +85,17 @@ def test_costs_are_the_managers_alone(client, world, assert_other_center_gets_40
     assert client.get(url("costs")).status_code == 403
     assert_other_center_gets_404(world.user("IST", "center_manager"), "centers:costs", center="ANK")
     assert_other_center_gets_404(world.user("IST", "center_manager"), "centers:costs_import", center="ANK")
+
+
+def test_import_checks_size_and_content_not_the_name(manager, settings):
+    settings.UPLOAD_MAX_BYTES = 1024
+    page = manager.post(
+        url("costs_import"), {"file": SimpleUploadedFile("costs.csv", b"month,type\n" + b"x" * 2000)}
+    ).content.decode()
+    assert "larger than" in page
+    settings.UPLOAD_MAX_BYTES = 5 * 1024 * 1024
+    page = manager.post(
+        url("costs_import"), {"file": SimpleUploadedFile("costs.csv", b"\x7fELF\x00\x00binary")}
+    ).content.decode()
+    assert "neither a CSV nor an XLSX" in page
+    assert not CostEntry.objects.exists()
