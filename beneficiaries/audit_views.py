@@ -115,17 +115,20 @@ def subject_search(request):
     return render(request, "cases/subject_search.html", {"number": number})
 
 
-@dpo_only(hide=True)
-def subject_detail(request, pk):
-    person = get_object_or_404(Beneficiary.objects.select_related("center"), pk=pk, merged_into__isnull=True)
+def _subject_page(request, person, form):
     data = subject.subject_data(person=person)
     counts = [
         (name.replace("_", " ").capitalize(), len(rows))
         for name, rows in data.items()
         if isinstance(rows, list)
     ]
-    context = {"person": person, "counts": counts, "form": AnonymiseForm(person=person)}
-    return render(request, "cases/subject_detail.html", context)
+    return render(request, "cases/subject_detail.html", {"person": person, "counts": counts, "form": form})
+
+
+@dpo_only(hide=True)
+def subject_detail(request, pk):
+    person = get_object_or_404(Beneficiary.objects.select_related("center"), pk=pk, merged_into__isnull=True)
+    return _subject_page(request, person, AnonymiseForm(person=person))
 
 
 @dpo_only(hide=True)
@@ -149,11 +152,7 @@ def subject_anonymise(request, pk):
     person = get_object_or_404(Beneficiary, pk=pk, merged_into__isnull=True)
     form = AnonymiseForm(request.POST, person=person)
     if not form.is_valid():
-        data = subject.subject_data(person=person)
-        counts = [(n.replace("_", " ").capitalize(), len(r)) for n, r in data.items() if isinstance(r, list)]
-        return render(
-            request, "cases/subject_detail.html", {"person": person, "counts": counts, "form": form}
-        )
+        return _subject_page(request, person, form)
     if person.anonymised_at is None:
         subject.person_anonymise(person=person, by=request.user, reason=form.cleaned_data["reason"])
     messages.success(

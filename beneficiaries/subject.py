@@ -121,16 +121,26 @@ def subject_pdf(*, person: Beneficiary) -> bytes:
     pdf = new_pdf()
     pdf.add_page()
     pdf.set_font("NotoSans", size=14)
-    pdf.multi_cell(0, 8, _("Personal data held about %(number)s") % {"number": person.registration_number}, new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(
+        0,
+        8,
+        _("Personal data held about %(number)s") % {"number": person.registration_number},
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
     pdf.set_font("NotoSans", size=8)
-    pdf.multi_cell(0, 5, _("Generated %(when)s") % {"when": _text(data["generated_at"])}, new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(
+        0, 5, _("Generated %(when)s") % {"when": _text(data["generated_at"])}, new_x="LMARGIN", new_y="NEXT"
+    )
     pdf.ln(2)
     for section, value in data.items():
         if section == "generated_at":
             continue
         rows = [value] if isinstance(value, dict) else value
         pdf.set_font("NotoSans", size=11)
-        pdf.multi_cell(0, 7, f"{section.replace('_', ' ').capitalize()} ({len(rows)})", new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(
+            0, 7, f"{section.replace('_', ' ').capitalize()} ({len(rows)})", new_x="LMARGIN", new_y="NEXT"
+        )
         pdf.set_font("NotoSans", size=8)
         for row in rows:
             line = "; ".join(f"{k}: {_text(v)}" for k, v in row.items() if v not in (None, "", [], {}))

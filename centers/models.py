@@ -276,7 +276,22 @@ class CostEntry(models.Model):
         return f"{self.center_id} {self.month:%Y-%m} {self.get_type_display()} {self.amount} {self.currency}"
 
 
-class AuditEvent(models.Model):
+class AppendOnly(models.Model):
+    """Rows that are written once and never changed or deleted through the application."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError(f"{self._meta.verbose_name} is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(f"{self._meta.verbose_name} is append-only.")
+
+
+class AuditEvent(AppendOnly):
     """One thing done to personal data or to access: append-only, searched and exported by the DPO.
 
     It names objects by type and id and lists changed field *names*, never values, so erasing a
@@ -324,11 +339,3 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.object_type}#{self.object_id}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValidationError("The audit trail is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError("The audit trail is append-only.")

@@ -65,7 +65,9 @@ def test_centre_manager_sets_up_two_factor_login_then_logs_in_with_a_recovery_co
     expect(page.get_by_role("heading", name="Set up two-factor login")).to_be_visible()
     expect(page.locator(".qr svg")).to_be_visible()
     key = page.locator("code").inner_text().replace(" ", "")
-    page.get_by_role("textbox", name=re.compile(r"^Code")).fill(current_code(base64.b32decode(key + "=" * (-len(key) % 8))))
+    page.get_by_role("textbox", name=re.compile(r"^Code")).fill(
+        current_code(base64.b32decode(key + "=" * (-len(key) % 8)))
+    )
     page.get_by_role("button", name="Confirm").click()
 
     expect(page.get_by_role("heading", name="Your recovery codes")).to_be_visible()

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from centers.models import Center, CenterScopedQuerySet, Role
+from centers.models import AppendOnly, Center, CenterScopedQuerySet, Role
 
 from .people import Beneficiary
 
@@ -285,7 +285,7 @@ class Transfer(models.Model):
         return f"{self.case_id}: {self.from_center_id} → {self.to_center_id}"
 
 
-class AccessLog(models.Model):
+class AccessLog(AppendOnly):
     """Who opened which person's profile or case file, when, from where. Append-only."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -301,11 +301,3 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} → {self.beneficiary_id} @ {self.at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValidationError("The access log is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError("The access log is append-only.")
