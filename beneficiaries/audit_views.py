@@ -5,12 +5,9 @@ search pages and 404 on a person's page, as if the person were in another centre
 """
 
 import csv
-import functools
 import json
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from centers import audit
 from centers.models import AuditEvent, Role
+from centers.permissions import require_national_role
 from reports.exports import safe
 
 from . import subject
@@ -30,17 +28,7 @@ EXPORT_LIMIT = 100_000
 
 
 def dpo_only(*, hide: bool = False):
-    def decorator(view):
-        @login_required
-        @functools.wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if not request.user.memberships.filter(role=Role.DATA_PROTECTION_OFFICER).exists():
-                raise Http404 if hide else PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
+    return require_national_role(Role.DATA_PROTECTION_OFFICER, hide=hide)
 
 
 @dpo_only()
@@ -57,8 +45,9 @@ def access_log(request):
 def _events(request) -> tuple[AuditFilterForm, object]:
     form = AuditFilterForm(request.GET or None)
     events = AuditEvent.objects.select_related("actor", "center")
-    if form.is_valid():
-        events = form.filter(events)
+    if form.is_bound:
+        # A search that does not validate (a wrong date) finds nothing rather than everything.
+        events = form.filter(events) if form.is_valid() else events.none()
     return form, events
 
 
@@ -116,12 +105,7 @@ def subject_search(request):
 
 
 def _subject_page(request, person, form):
-    data = subject.subject_data(person=person)
-    counts = [
-        (name.replace("_", " ").capitalize(), len(rows))
-        for name, rows in data.items()
-        if isinstance(rows, list)
-    ]
+    counts = subject.section_counts(subject.subject_data(person=person))
     return render(request, "cases/subject_detail.html", {"person": person, "counts": counts, "form": form})
 
 

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from centers import audit
 from centers.models import AuditEvent
@@ -45,6 +46,26 @@ KEPT_FIELDS = {
 }  # fmt: skip
 
 
+# The sections of an export, as the DPO and the person read them.
+SECTIONS = {
+    "person": gettext_lazy("Person"), "merged_records": gettext_lazy("Merged duplicate records"), "household": gettext_lazy("Household"),
+    "change_history": gettext_lazy("Change history"), "consents": gettext_lazy("Consents"), "previous_numbers": gettext_lazy("Previous numbers"),
+    "cases": gettext_lazy("Cases"), "case_goals": gettext_lazy("Case goals"), "follow_ups": gettext_lazy("Follow-ups"), "referrals": gettext_lazy("Referrals"),
+    "transfers": gettext_lazy("Transfers"), "confidential_notes": gettext_lazy("Confidential notes (date and author only)"),
+    "enrolments": gettext_lazy("Enrolments"), "attendance": gettext_lazy("Attendance"), "services": gettext_lazy("One-to-one services"),
+    "check_ins": gettext_lazy("Check-ins"), "desk_messages": gettext_lazy("Desk messages"),
+    "who_opened_the_record": gettext_lazy("Who opened the record"),
+}  # fmt: skip
+# Internal columns that say nothing about the person.
+INTERNAL_FIELDS = ("first_name_key", "first_name_key_original", "last_name_key", "last_name_key_original",
+                   "submission_token")  # fmt: skip
+
+
+def section_counts(data: dict) -> list[tuple[str, int]]:
+    """(translated section name, rows) for each list in an export."""
+    return [(SECTIONS[name], len(rows)) for name, rows in data.items() if isinstance(rows, list)]
+
+
 def _rows(queryset, *, exclude: tuple = ()) -> list[dict]:
     fields = [f for f in queryset.model._meta.concrete_fields if f.name not in exclude]
     return [{f.name: f.value_from_object(obj) for f in fields} for obj in queryset]
@@ -63,10 +84,7 @@ def subject_data(*, person: Beneficiary) -> dict:
     """
     ids = _identities(person)
     cases = Case.objects.filter(beneficiary_id__in=ids)
-    person_fields = [f for f in Beneficiary._meta.concrete_fields if not f.name.endswith("_key")]
-    person_fields = [
-        f for f in person_fields if not f.name.endswith("_key_original") and f.name != "submission_token"
-    ]
+    person_fields = [f for f in Beneficiary._meta.concrete_fields if f.name not in INTERNAL_FIELDS]
     return {
         "generated_at": timezone.now(),
         "person": {f.name: f.value_from_object(person) for f in person_fields},
@@ -138,9 +156,7 @@ def subject_pdf(*, person: Beneficiary) -> bytes:
             continue
         rows = [value] if isinstance(value, dict) else value
         pdf.set_font("NotoSans", size=11)
-        pdf.multi_cell(
-            0, 7, f"{section.replace('_', ' ').capitalize()} ({len(rows)})", new_x="LMARGIN", new_y="NEXT"
-        )
+        pdf.multi_cell(0, 7, f"{SECTIONS[section]} ({len(rows)})", new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("NotoSans", size=8)
         for row in rows:
             line = "; ".join(f"{k}: {_text(v)}" for k, v in row.items() if v not in (None, "", [], {}))

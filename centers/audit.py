@@ -25,6 +25,7 @@ PERSONAL_MODELS = [
     "services.ServiceDelivery", "services.CheckIn", "services.DeskMessage",
 ]  # fmt: skip
 ACCESS_MODELS = ["centers.Membership", "auth.User"]
+ACCESS_LABELS = {name.lower() for name in ACCESS_MODELS}
 # Fields whose change is bookkeeping, not a change of what is held about someone.
 IGNORED_FIELDS = {"last_login", "updated_at", "status_changed_at"}
 
@@ -123,7 +124,7 @@ def _changed(instance) -> list[str]:
 def _saved(sender, instance, created, raw=False, **kwargs):
     if raw:
         return
-    access = label(sender) in {m.lower() for m in ACCESS_MODELS}
+    access = label(sender) in ACCESS_LABELS
     if created:
         action = AuditEvent.Action.ACCESS_CHANGE if access else AuditEvent.Action.CREATE
         detail = {"created": True}
@@ -141,7 +142,7 @@ def _saved(sender, instance, created, raw=False, **kwargs):
 
 
 def _deleted(sender, instance, **kwargs):
-    access = label(sender) in {m.lower() for m in ACCESS_MODELS}
+    access = label(sender) in ACCESS_LABELS
     detail = {"deleted": True}
     if label(sender) == "centers.membership":
         detail["role"] = instance.role

@@ -7,7 +7,9 @@ they never test role names. Adding a view means choosing its permission here.
 from enum import StrEnum
 from functools import wraps
 
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 
 from .models import Role
 
@@ -83,6 +85,25 @@ def require_perm(perm: Perm):
             return view(request, *args, **kwargs)
 
         wrapper.required_perm = perm
+        return wrapper
+
+    return decorator
+
+
+def require_national_role(role: Role, *, hide: bool = False):
+    """Pages outside any centre for one national role (national reports, the DPO's pages).
+
+    Others get 403, or 404 where the URL names a person (``hide``): nothing is revealed about them.
+    """
+
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not request.user.memberships.filter(role=role).exists():
+                raise Http404 if hide else PermissionDenied
+            return view(request, *args, **kwargs)
+
         return wrapper
 
     return decorator

@@ -49,7 +49,7 @@ def _new_recovery_codes(user) -> list[str]:
 def two_factor_setup(request):
     """Enrol an authenticator app. Replacing a confirmed one needs a verified session first."""
     if has_confirmed_device(request.user) and not request.user.is_verified():
-        return redirect(f"{_verify_url()}?{urlencode({'next': _next_url(request)})}")
+        return redirect(f"{reverse('two_factor_verify')}?{urlencode({'next': _next_url(request)})}")
     device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
     if device is None:
         device = TOTPDevice.objects.create(user=request.user, name="authenticator", confirmed=False)
@@ -85,10 +85,6 @@ def _grouped(key: bytes) -> str:
     return " ".join(text[i : i + 4] for i in range(0, len(text), 4))
 
 
-def _verify_url() -> str:
-    return reverse("two_factor_verify")
-
-
 @login_required
 def two_factor_verify(request):
     """The second step of login: a code from the app or a recovery code (each works once)."""
@@ -118,7 +114,7 @@ def two_factor_verify(request):
 def recovery_codes(request):
     """New recovery codes (the old ones stop working). Only in a session verified with a second factor."""
     if not request.user.is_verified():
-        return redirect(f"{_verify_url()}?{urlencode({'next': request.path})}")
+        return redirect(f"{reverse('two_factor_verify')}?{urlencode({'next': request.path})}")
     codes = _new_recovery_codes(request.user)
     audit.record(AuditEvent.Action.TWO_FACTOR, obj=request.user, detail={"new_recovery_codes": True})
     return render(

@@ -94,9 +94,14 @@ def _band_sql(age_sql: str) -> str:
     return f"CASE {whens} ELSE '{AGE_BANDS[-1][0]}' END"
 
 
-# The levels of the table, each a (centre, category) pair of expressions over the people CTE:
-# centre × category, centre, category (national), national.
-LEVELS = [("center", "category"), ("center", f"'{ALL}'"), ("NULL", "category"), ("NULL", f"'{ALL}'")]
+# The levels of the table over the people CTE: (centre expression, category expression, the columns
+# grouped by) for centre × category, centre, category (national), national.
+LEVELS = [
+    ("center", "category", ["center", "category"]),
+    ("center", f"'{ALL}'", ["center"]),
+    ("NULL", "category", ["category"]),
+    ("NULL", f"'{ALL}'", []),
+]
 
 
 def reach(*, start: dt.date, end: dt.date, center_ids: list[int] | None = None) -> Reach:
@@ -128,15 +133,14 @@ def reach(*, start: dt.date, end: dt.date, center_ids: list[int] | None = None) 
             )
     """
     selects = []
-    for center_expr, category_expr in LEVELS:
-        group = ", ".join(e for e in (center_expr, category_expr) if e != "NULL" and not e.startswith("'"))
+    for center_expr, category_expr, columns in LEVELS:
         selects.append(
             f"SELECT 'cell', {center_expr}, {category_expr}, sex, band, grp, COUNT(DISTINCT person), 0 "
-            f"FROM people GROUP BY {group + ', ' if group else ''}sex, band, grp"
+            f"FROM people GROUP BY {', '.join([*columns, 'sex', 'band', 'grp'])}"
         )
         selects.append(
             f"SELECT 'total', {center_expr}, {category_expr}, NULL, NULL, NULL, COUNT(DISTINCT person), "
-            f"SUM(contacts) FROM people{' GROUP BY ' + group if group else ''}"
+            f"SUM(contacts) FROM people{' GROUP BY ' + ', '.join(columns) if columns else ''}"
         )
     with connection.cursor() as cursor:
         cursor.execute(people + " UNION ALL ".join(selects), [*contacts_params, *band_params, *band_params])
@@ -176,8 +180,8 @@ def reach_by_month(*, start: dt.date, end: dt.date, center_ids: list[int] | None
     """
     selects = [
         f"SELECT month, {center_expr}, {category_expr}, COUNT(DISTINCT person) FROM people "
-        f"GROUP BY month{''.join(', ' + e for e in (center_expr, category_expr) if e in ('center', 'category'))}"
-        for center_expr, category_expr in LEVELS[1:]
+        f"GROUP BY {', '.join(['month', *columns])}"
+        for center_expr, category_expr, columns in LEVELS[1:]
     ]
     result = {}
     with connection.cursor() as cursor:

@@ -1,8 +1,4 @@
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from centers.audit import record_export
 from centers.models import Role
-from centers.permissions import Perm, require_perm
+from centers.permissions import Perm, require_national_role, require_perm
 
 from . import exports, services
 from .dashboard import dashboard
@@ -95,17 +91,8 @@ def download(request, center, pk, fmt):
     return _download(get_object_or_404(_runs(request), pk=pk, status=ReportRun.Status.DONE), fmt)
 
 
-def national_only(view):
-    """National managers only: the nation's reports and dashboard hold every centre's aggregates."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.memberships.filter(role=Role.NATIONAL_MANAGER).exists():
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+# National managers only: the nation's reports and dashboard hold every centre's aggregates.
+national_only = require_national_role(Role.NATIONAL_MANAGER)
 
 
 @national_only
