@@ -89,7 +89,8 @@ class MemberForm(_PersonForm):
         fields = [*_PERSON_FIELDS, "relationship_to_head", "document_type", "document_number"]
 
 
-MemberFormSet = forms.formset_factory(MemberForm, extra=0, max_num=20, validate_max=True)
+# absolute_max: a forged TOTAL_FORMS never makes the server build more than 20 forms.
+MemberFormSet = forms.formset_factory(MemberForm, extra=0, max_num=20, absolute_max=20, validate_max=True)
 
 
 class ConsentForm(forms.Form):

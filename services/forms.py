@@ -46,7 +46,7 @@ class SlotForm(forms.ModelForm):
 
 
 SlotFormSet = forms.inlineformset_factory(
-    Activity, ActivitySlot, form=SlotForm, extra=3, max_num=14, can_delete=True
+    Activity, ActivitySlot, form=SlotForm, extra=3, max_num=14, absolute_max=14, can_delete=True
 )
 
 

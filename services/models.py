@@ -44,6 +44,9 @@ class Weekday(models.IntegerChoices):
     SUNDAY = 6, _("Sunday")
 
 
+MAX_ACTIVITY_DAYS = 2 * 366
+
+
 class Activity(models.Model):
     class Kind(models.TextChoices):
         COURSE = "course", _("Course")
@@ -102,6 +105,9 @@ class Activity(models.Model):
         errors = {}
         if self.starts_on and self.ends_on and self.starts_on > self.ends_on:
             errors["ends_on"] = _("The activity must end after it starts.")
+        elif self.starts_on and self.ends_on and (self.ends_on - self.starts_on).days > MAX_ACTIVITY_DAYS:
+            # Every session of the period is created at once: a mistyped year would make thousands.
+            errors["ends_on"] = _("An activity runs for two years at most; plan a new one after that.")
         if self.min_age is not None and self.max_age is not None and self.min_age > self.max_age:
             errors["max_age"] = _("The maximum age is below the minimum age.")
         if self.room_id and self.center_id and self.room.center_id != self.center_id:

@@ -212,3 +212,12 @@ def test_a_form_without_its_token_gets_a_new_one_and_saves_nothing(client, world
     data["token"] = token
     assert client.post(reverse("beneficiaries:register", kwargs={"center": "ANK"}), data).status_code == 302
     assert new_people().count() == 1
+
+
+def test_a_forged_household_size_is_refused_without_building_a_thousand_forms(client, world):
+    client.force_login(world.user("ANK", "reception"))
+    data = {**registration_post(first_name="Khaled"), "members-TOTAL_FORMS": "1000"}
+    response = client.post(reverse("beneficiaries:register", kwargs={"center": "ANK"}), data)
+    assert response.status_code == 200
+    assert len(response.context["members"].forms) <= 20
+    assert not new_people().exists()

@@ -84,6 +84,19 @@ def test_bad_dates_are_form_errors(manager, world):
     assert "Enter a whole number." in page
 
 
+def test_a_mistyped_year_cannot_lay_out_decades_of_sessions(manager, world):
+    response = manager.post(url("activity_create"), activity_post(world, starts_on="1026-01-05"))
+    assert response.status_code == 200
+    assert "An activity runs for two years at most" in response.content.decode()
+    assert not Activity.objects.filter(name="Tailoring for women").exists()
+
+
+def test_a_forged_number_of_timetable_rows_is_refused_without_building_them(manager, world):
+    response = manager.post(url("activity_create"), activity_post(world, **{"slots-TOTAL_FORMS": "100000"}))
+    assert response.status_code == 200
+    assert not Activity.objects.filter(name="Tailoring for women").exists()
+
+
 def test_an_ad_hoc_session_cannot_take_a_booked_room(manager, world):
     activity = world.activities["ANK"]
     other = ActivityFactory(
