@@ -209,6 +209,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.build_monthly_reports",
         "schedule": crontab(day_of_month=1, hour=6, minute=0),
     },
+    "monthly-reach-for-the-dashboard": {
+        "task": "reports.tasks.store_monthly_reach",
+        "schedule": crontab(hour=3, minute=0),
+    },
     "retention-anonymise": {
         "task": "beneficiaries.tasks.anonymise_inactive_people",
         "schedule": crontab(hour=2, minute=15),

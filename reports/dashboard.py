@@ -3,11 +3,12 @@
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 
 from centers.models import Center, CostEntry
 
 from . import costs as money
+from .models import MonthlyReach
 from .reach import ALL, reach_by_month
 
 BAR_MAX = 120  # pixels
@@ -30,6 +31,25 @@ def _bars(values: list) -> list[dict]:
     return bars
 
 
+def _reached(*, months: list[dt.date], end: dt.date, center: Center | None, center_ids: list[int]) -> dict:
+    """People reached per month: closed months from MonthlyReach where stored (one query), the rest —
+    always the current month — counted now. Keys as reach_by_month's."""
+    rows = MonthlyReach.objects.filter(month__in=months, month__lt=end.replace(day=1))
+    if center:
+        rows = rows.filter(Q(center=center) | Q(center__isnull=True, category=ALL))
+    result, stored = {}, set()
+    for month, center_id, category, people in rows.values_list("month", "center_id", "category", "people"):
+        if people:
+            result[(month, center_id or ALL, category)] = people
+        if center_id is None and category == ALL:
+            stored.add(month)
+    missing = [m for m in months if m not in stored]
+    if missing:
+        live = reach_by_month(start=missing[0], end=end, center_ids=center_ids)
+        result.update({key: n for key, n in live.items() if key[0] in missing})
+    return result
+
+
 def dashboard(*, center: Center | None, today: dt.date) -> dict:
     months = _months(today)
     start, end = months[0], today
@@ -39,7 +59,7 @@ def dashboard(*, center: Center | None, today: dt.date) -> dict:
         else list(Center.objects.filter(status=Center.Status.OPEN).values_list("pk", flat=True))
     )
     scope = center.pk if center else ALL
-    reached = reach_by_month(start=start, end=end, center_ids=center_ids)
+    reached = _reached(months=months, end=end, center=center, center_ids=center_ids)
     totals = [reached.get((m, scope if center else ALL, ALL), 0) for m in months]
     costs_by_month = {
         row["month"]: row["usd"] or Decimal(0)

@@ -61,3 +61,29 @@ class ReportRun(models.Model):
     def save(self, *args, **kwargs):
         self.scope = self.center.code if self.center_id else "national"
         super().save(*args, **kwargs)
+
+
+class MonthlyReach(models.Model):
+    """People reached in a closed month, stored so the 12-month dashboard need not recount them.
+
+    One row per month for each centre (all categories), each category (all centres) and the nation
+    (all open centres, always written, even at 0: it marks the month as stored). Refreshed nightly for
+    the last two closed months, so registers saved late still count.
+    """
+
+    month = models.DateField()  # the first day
+    center = models.ForeignKey(Center, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    category = models.CharField(max_length=1)  # a category code, or "*" for all
+    people = models.PositiveIntegerField()
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["month", "center", "category"], name="monthly_reach_per_center"),
+            models.UniqueConstraint(
+                fields=["month", "category"], condition=Q(center__isnull=True), name="monthly_reach_national"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.center_id or '*'} {self.category}: {self.people}"

@@ -109,7 +109,8 @@ def reach(*, start: dt.date, end: dt.date, center_ids: list[int] | None = None) 
 
     The contacts are read once into ``people`` (one row per centre, category and person, with the person's
     sex, age band and group and their number of contacts); each level of the table is then a small
-    aggregate over it. ``make bench`` compares this with a hand-written GROUPING SETS query.
+    aggregate over it: all levels in one GROUPING SETS on PostgreSQL, a UNION of levels on SQLite (the
+    brute-force tests run both). ``make bench`` compares it with a hand-written query.
     """
     result = Reach(start=start, end=end, center_ids=center_ids)
     if center_ids is not None and not center_ids:
@@ -132,18 +133,9 @@ def reach(*, start: dt.date, end: dt.date, center_ids: list[int] | None = None) 
                 GROUP BY c.contact_center, c.contact_category, b.id, b.sex, {band}, grp
             )
     """
-    selects = []
-    for center_expr, category_expr, columns in LEVELS:
-        selects.append(
-            f"SELECT 'cell', {center_expr}, {category_expr}, sex, band, grp, COUNT(DISTINCT person), 0 "
-            f"FROM people GROUP BY {', '.join([*columns, 'sex', 'band', 'grp'])}"
-        )
-        selects.append(
-            f"SELECT 'total', {center_expr}, {category_expr}, NULL, NULL, NULL, COUNT(DISTINCT person), "
-            f"SUM(contacts) FROM people{' GROUP BY ' + ', '.join(columns) if columns else ''}"
-        )
+    aggregate = _grouping_sets_sql() if connection.vendor == "postgresql" else _union_of_levels_sql()
     with connection.cursor() as cursor:
-        cursor.execute(people + " UNION ALL ".join(selects), [*contacts_params, *band_params, *band_params])
+        cursor.execute(people + aggregate, [*contacts_params, *band_params, *band_params])
         for kind, center, category, sex, age_band, group, n, contacts in cursor.fetchall():
             key = (center if center is not None else ALL, category)
             if kind == "cell":
@@ -158,6 +150,32 @@ def reach(*, start: dt.date, end: dt.date, center_ids: list[int] | None = None) 
         result.new_registrations[row["center_id"]] = row["n"]
     result.new_registrations[ALL] = sum(result.new_registrations.values())
     return result
+
+
+def _grouping_sets_sql() -> str:
+    """PostgreSQL: every level in one pass over ``people`` (GROUPING SETS)."""
+    sets = [[*columns, *cell] for _c, _k, columns in LEVELS for cell in (["sex", "band", "grp"], [])]
+    return f"""
+        SELECT CASE WHEN GROUPING(sex) = 1 THEN 'total' ELSE 'cell' END, center,
+               CASE WHEN GROUPING(category) = 1 THEN '{ALL}' ELSE category END,
+               sex, band, grp, COUNT(DISTINCT person), SUM(contacts)
+        FROM people GROUP BY GROUPING SETS ({", ".join("(" + ", ".join(s) + ")" for s in sets)})
+    """
+
+
+def _union_of_levels_sql() -> str:
+    """SQLite has no GROUPING SETS: one small aggregate per level over ``people``, in one statement."""
+    selects = []
+    for center_expr, category_expr, columns in LEVELS:
+        selects.append(
+            f"SELECT 'cell', {center_expr}, {category_expr}, sex, band, grp, COUNT(DISTINCT person), 0 "
+            f"FROM people GROUP BY {', '.join([*columns, 'sex', 'band', 'grp'])}"
+        )
+        selects.append(
+            f"SELECT 'total', {center_expr}, {category_expr}, NULL, NULL, NULL, COUNT(DISTINCT person), "
+            f"SUM(contacts) FROM people{' GROUP BY ' + ', '.join(columns) if columns else ''}"
+        )
+    return " UNION ALL ".join(selects)
 
 
 def reach_by_month(*, start: dt.date, end: dt.date, center_ids: list[int] | None = None) -> dict:
@@ -178,14 +196,21 @@ def reach_by_month(*, start: dt.date, end: dt.date, center_ids: list[int] | None
                 FROM contacts c JOIN beneficiaries_beneficiary raw ON raw.id = c.contact_person
             )
     """
-    selects = [
-        f"SELECT month, {center_expr}, {category_expr}, COUNT(DISTINCT person) FROM people "
-        f"GROUP BY {', '.join(['month', *columns])}"
-        for center_expr, category_expr, columns in LEVELS[1:]
-    ]
+    if connection.vendor == "postgresql":
+        sets = ", ".join("(" + ", ".join(["month", *columns]) + ")" for _c, _k, columns in LEVELS[1:])
+        aggregate = (
+            f"SELECT month, center, CASE WHEN GROUPING(category) = 1 THEN '{ALL}' ELSE category END, "
+            f"COUNT(DISTINCT person) FROM people GROUP BY GROUPING SETS ({sets})"
+        )
+    else:
+        aggregate = " UNION ALL ".join(
+            f"SELECT month, {center_expr}, {category_expr}, COUNT(DISTINCT person) FROM people "
+            f"GROUP BY {', '.join(['month', *columns])}"
+            for center_expr, category_expr, columns in LEVELS[1:]
+        )
     result = {}
     with connection.cursor() as cursor:
-        cursor.execute(people + " UNION ALL ".join(selects), contacts_params)
+        cursor.execute(people + aggregate, contacts_params)
         for month_value, center, category, n in cursor.fetchall():
             if isinstance(month_value, str):
                 month_value = dt.date.fromisoformat(month_value)

@@ -10,8 +10,8 @@ from centers.models import Center
 
 from . import costs as money
 from . import exports
-from .models import ReportRun
-from .reach import course_attendance, reach
+from .models import MonthlyReach, ReportRun
+from .reach import ALL, course_attendance, reach, reach_by_month
 
 
 def report_request(*, center: Center | None, start: dt.date, end: dt.date, by=None) -> ReportRun:
@@ -107,3 +107,35 @@ def monthly_reports_request(*, today: dt.date) -> int:
     for center in centers:
         report_request(center=center, start=start, end=end)
     return len(centers)
+
+
+def _month_end(month: dt.date) -> dt.date:
+    return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+
+
+def monthly_reach_store(*, month: dt.date) -> int:
+    """Count a closed month once (every open centre, every category, the nation) and store it."""
+    month = month.replace(day=1)
+    center_ids = list(Center.objects.filter(status=Center.Status.OPEN).values_list("pk", flat=True))
+    counted = reach_by_month(start=month, end=_month_end(month), center_ids=center_ids)
+    rows = [
+        MonthlyReach(month=month, center_id=None if center == ALL else center, category=category, people=n)
+        for (_month, center, category), n in counted.items()
+    ]
+    if (month, ALL, ALL) not in counted:
+        rows.append(
+            MonthlyReach(month=month, center_id=None, category=ALL, people=0)
+        )  # marks the month stored
+    with transaction.atomic():
+        MonthlyReach.objects.filter(month=month).delete()
+        MonthlyReach.objects.bulk_create(rows)
+    return len(rows)
+
+
+def monthly_reach_refresh(*, today: dt.date, months: int = 2) -> int:
+    """Nightly: store the last closed months again (a register saved late still counts)."""
+    month, stored = today.replace(day=1), 0
+    for _ in range(months):
+        month = (month - dt.timedelta(days=1)).replace(day=1)
+        stored += monthly_reach_store(month=month)
+    return stored

@@ -5,7 +5,7 @@ from django.db import OperationalError
 from django.utils import timezone
 
 from .models import ReportRun
-from .services import monthly_reports_request, report_build
+from .services import monthly_reach_refresh, monthly_reports_request, report_build
 
 
 @shared_task(bind=True, acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
@@ -32,3 +32,9 @@ def _fail(run_id: int, error: str) -> None:
 @shared_task(acks_late=True)
 def build_monthly_reports() -> int:
     return monthly_reports_request(today=timezone.localdate())
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
+def store_monthly_reach() -> int:
+    """Nightly: the dashboard's stored counts for the last two closed months."""
+    return monthly_reach_refresh(today=timezone.localdate())

@@ -28,8 +28,9 @@ from django.db import connection
 from beneficiaries.bench import PeopleWriter, bench_centers
 from beneficiaries.models import Beneficiary, Case
 from reports.dashboard import dashboard
+from reports.models import MonthlyReach
 from reports.reach import ALL, reach
-from reports.services import report_tables
+from reports.services import monthly_reach_store, report_tables
 from services.models import ServiceCategory
 
 FIRST_MONTH = dt.date(2023, 11, 1)  # 36 months up to the report month
@@ -233,11 +234,25 @@ class Command(BaseCommand):
         )
         full_s, _ = _timed(lambda: report_tables(center=None, start=start, end=end), max(1, repeat // 2))
         self.stdout.write(f"  whole national report (month, year to date, costs, courses): {full_s:.2f} s")
+        MonthlyReach.objects.all().delete()
+        live_s, _ = _timed(lambda: dashboard(center=None, today=end), 1)
+        started = time.perf_counter()
+        month = start
+        for _ in range(11):  # what the nightly job keeps stored: the closed months
+            month = (month - dt.timedelta(days=1)).replace(day=1)
+            monthly_reach_store(month=month)
+        store_s = time.perf_counter() - started
         dash_s, _ = _timed(lambda: dashboard(center=None, today=end), repeat)
         one_s, _ = _timed(lambda: dashboard(center=centers[0], today=end), repeat)
-        self.stdout.write("\nDashboard, last 12 months:")
+        self.stdout.write(
+            "\nDashboard, last 12 months (the current month counted live, closed months stored):"
+        )
         self.stdout.write(
             f"  national: {dash_s * 1000:6.0f} ms   one centre: {one_s * 1000:6.0f} ms   (target < 1 s)"
+        )
+        self.stdout.write(
+            f"  (all 12 months counted live: {live_s:.1f} s; storing 11 closed months: {store_s:.1f} s, "
+            f"{store_s / 11:.1f} s a month for the nightly job)"
         )
 
     def _hand_written(self, start, end, center_ids):
