@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from centers.models import Center, Role
@@ -15,9 +16,27 @@ def _staff(center: Center, *roles):
     )  # fmt: skip
 
 
+class StaffChoiceField(forms.ModelMultipleChoiceField):
+    """Staff chosen by id. An id no row could have (beyond 64 bits) is "not one of the choices" like any
+    other wrong id: Django passes it to the database, where SQLite cannot even hold it (found by fuzzing)."""
+
+    def _check_values(self, value):
+        for pk in value:
+            try:
+                out_of_range = abs(int(pk)) >= 2**63
+            except (TypeError, ValueError):
+                continue  # the parent reports these
+            if out_of_range:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                )
+        return super()._check_values(value)
+
+
 class CaseOpenForm(forms.ModelForm):
     class Meta:
         model = Case
+        field_classes = {"psychologists": StaffChoiceField}
         fields = [
             "reason", "legal_basis", "risk_level", "caseworker", "supervisor", "psychologists", "covers_household",
         ]  # fmt: skip

@@ -6,6 +6,7 @@ import io
 import zipfile
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -103,7 +104,12 @@ IMPORT_COLUMNS = ["month", "type", "amount", "currency", "funding_source"]
 
 
 def _rows_from_upload(upload) -> list[list[str]]:
+    """By the name the browser sent, then by content: a CSV is text (an XLSX that is no ZIP fails to open)."""
     name = upload.name.lower()
+    head = upload.read(2048)
+    upload.seek(0)
+    if name.endswith(".csv") and b"\x00" in head:
+        raise ValidationError(_("This is neither a CSV nor an XLSX file."))
     if name.endswith(".csv"):
         text = upload.read().decode("utf-8-sig")
         return [row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row)]
@@ -119,11 +125,13 @@ def _rows_from_upload(upload) -> list[list[str]]:
 
 def costs_import(*, center: Center, upload) -> int:
     """Import a month's costs: every row checked first; one wrong row and nothing is saved."""
-    if upload.size > 2 * 1024 * 1024:
-        raise ValidationError(_("The file is larger than 2 MB."))
+    if upload.size > settings.UPLOAD_MAX_BYTES:
+        raise ValidationError(
+            _("The file is larger than %(mb)d MB.") % {"mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024)}
+        )
     try:
         rows = _rows_from_upload(upload)
-    except (UnicodeDecodeError, zipfile.BadZipFile, InvalidFileException) as exc:
+    except (UnicodeDecodeError, csv.Error, zipfile.BadZipFile, InvalidFileException) as exc:
         raise ValidationError(_("The file could not be read as CSV or XLSX.")) from exc
     if not rows or [c.strip().lower() for c in rows[0][: len(IMPORT_COLUMNS)]] != IMPORT_COLUMNS:
         raise ValidationError(

@@ -376,3 +376,14 @@ def test_a_case_cannot_be_opened_without_a_legal_basis(client, world):
     assert response.status_code == 200
     assert "This field is required." in response.context["form"].errors["legal_basis"]
     assert not Case.objects.filter(beneficiary=person).exists()
+
+
+def test_an_impossible_psychologist_id_is_a_form_error(client, world):
+    # Found by fuzzing: an id beyond 64 bits reached the database (a 500 on SQLite).
+    person = BeneficiaryFactory(center=world.centers["ANK"])
+    client.force_login(world.user("ANK", "social_worker"))
+    data = {"reason": "Needs support", "risk_level": "high", "legal_basis": "consent",
+            "caseworker": world.user("ANK", "social_worker").pk, "psychologists": ["99999999999999999999"]}  # fmt: skip
+    response = client.post(url("open", pk=person.pk), data)
+    assert response.status_code == 200 and "psychologists" in response.context["form"].errors
+    assert not Case.objects.filter(beneficiary=person).exists()

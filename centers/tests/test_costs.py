@@ -99,3 +99,12 @@ def test_import_checks_size_and_content_not_the_name(manager, settings):
     ).content.decode()
     assert "neither a CSV nor an XLSX" in page
     assert not CostEntry.objects.exists()
+
+
+def test_a_csv_the_csv_module_cannot_split_is_a_form_error(manager):
+    # Found by fuzzing: a lone carriage return used to raise csv.Error (a 500).
+    page = manager.post(
+        url("costs_import"), {"file": SimpleUploadedFile("costs.csv", b"\r\x01")}
+    ).content.decode()
+    assert "could not be read" in page
+    assert not CostEntry.objects.exists()
