@@ -26,7 +26,8 @@ from centers.models import NATIONAL_ROLES, Role
 from centers.security import requires_two_factor
 from centers.tests.factories import CenterFactory, MembershipFactory, RoomFactory, UserFactory
 from reports.models import ReportRun
-from services.models import DeskMessage, ServiceCategory
+from services.listening import interview_save
+from services.models import DeskMessage, Feedback, OutreachVisit, ServiceCategory
 from services.tests.factories import ActivityFactory, EnrollmentFactory, SessionFactory
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -90,6 +91,8 @@ class World:
     referrals: dict = field(default_factory=dict)
     transfers: dict = field(default_factory=dict)
     report_runs: dict = field(default_factory=dict)
+    visits: dict = field(default_factory=dict)
+    feedback: dict = field(default_factory=dict)
 
     def user(self, center_code: str | None, role: str):
         return self.users[(center_code, role)]
@@ -182,6 +185,23 @@ def world(db):
             reason="The family moved",
             requested_by=w.users[(other, "social_worker")],
         )
+    for code, center in w.centers.items():
+        worker = w.users[(code, "social_worker")]
+        visit = OutreachVisit.objects.create(
+            center=center, date=dt.date(2026, 10, 5), district="Altındağ", neighbourhood="Önder",
+            households_visited=12, created_by=worker,
+        )  # fmt: skip
+        visit.staff.add(worker)
+        interview_save(
+            visit=visit, by=worker, submission_id=f"world-{code}", needs=["language", "employment"],
+            respondent_sex="female", age_band="age_18_59", population_group="temporary_protection",
+            nationality="SY", beneficiary=None, quote="We need Turkish to find work.",
+        )  # fmt: skip
+        w.visits[code] = visit
+        w.feedback[code] = Feedback.objects.create(
+            center=center, kind="suggestion", channel="box", text="Open on Saturdays too.", anonymous=True,
+            received_by=w.users[(code, "reception")],
+        )  # fmt: skip
     for role in NATIONAL_ROLES:
         user = UserFactory(username=role.value)
         MembershipFactory(user=user, center=None, role=role)

@@ -35,31 +35,52 @@ class Perm(StrEnum):
     DECIDE_TRANSFERS = "decide_transfers"
     VIEW_REPORTS = "view_reports"  # aggregates only: no report shows an individual
     MANAGE_COSTS = "manage_costs"
+    VIEW_NEEDS = "view_needs"  # needs versus offer: aggregates of what people said and used
+    RECORD_OUTREACH = "record_outreach"  # outreach visits and their interviews, the offline form
+    RECORD_FEEDBACK = "record_feedback"
+    VIEW_FEEDBACK = "view_feedback"
+    ANSWER_FEEDBACK = "answer_feedback"
+    VIEW_SENSITIVE_FEEDBACK = "view_sensitive_feedback"  # e.g. staff misconduct
 
 
 _CENTRE = {Perm.VIEW_CENTER, Perm.VIEW_BENEFICIARIES, Perm.VIEW_ACTIVITIES}
-_FRONT_DESK = _CENTRE | {Perm.REGISTER_BENEFICIARIES, Perm.ENROL, Perm.CHECK_IN, Perm.RECORD_SERVICES}
+_FRONT_DESK = _CENTRE | {
+    Perm.REGISTER_BENEFICIARIES, Perm.ENROL, Perm.CHECK_IN, Perm.RECORD_SERVICES, Perm.RECORD_FEEDBACK
+}  # fmt: skip
+_OUTREACH = {Perm.VIEW_NEEDS, Perm.RECORD_OUTREACH}
 
 # National roles see aggregates, never individual records (DESIGN.md).
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.RECEPTION: frozenset(_FRONT_DESK),
     Role.SOCIAL_WORKER: frozenset(
-        _FRONT_DESK | {Perm.KEEP_ATTENDANCE, Perm.LEAVE_DESK_MESSAGES, Perm.VIEW_CASES, Perm.MANAGE_CASES}
+        _FRONT_DESK
+        | {Perm.KEEP_ATTENDANCE, Perm.LEAVE_DESK_MESSAGES, Perm.VIEW_CASES, Perm.MANAGE_CASES}
+        | _OUTREACH
+        | {Perm.VIEW_FEEDBACK, Perm.ANSWER_FEEDBACK}
     ),
     Role.PSYCHOLOGIST: frozenset(
         _CENTRE
         | {Perm.KEEP_ATTENDANCE, Perm.RECORD_SERVICES, Perm.LEAVE_DESK_MESSAGES}
         | {Perm.VIEW_CASES, Perm.WRITE_CONFIDENTIAL_NOTES}
+        | _OUTREACH
+        | {Perm.RECORD_FEEDBACK}
     ),
-    Role.TRAINER: frozenset(_CENTRE | {Perm.KEEP_ATTENDANCE, Perm.ENROL, Perm.CHECK_IN}),
+    Role.TRAINER: frozenset(
+        _CENTRE | {Perm.KEEP_ATTENDANCE, Perm.ENROL, Perm.CHECK_IN, Perm.VIEW_NEEDS, Perm.RECORD_FEEDBACK}
+    ),
     Role.CENTER_MANAGER: frozenset(
         _FRONT_DESK
         | {Perm.MANAGE_ROOMS, Perm.VIEW_STAFF, Perm.MERGE_BENEFICIARIES, Perm.MANAGE_ACTIVITIES}
         | {Perm.KEEP_ATTENDANCE, Perm.KEEP_ALL_REGISTERS, Perm.LEAVE_DESK_MESSAGES}
         | {Perm.VIEW_CASES, Perm.MANAGE_CASES, Perm.DECIDE_TRANSFERS, Perm.VIEW_REPORTS, Perm.MANAGE_COSTS}
+        | _OUTREACH
+        | {Perm.VIEW_FEEDBACK, Perm.ANSWER_FEEDBACK, Perm.VIEW_SENSITIVE_FEEDBACK}
     ),
-    Role.NATIONAL_MANAGER: frozenset({Perm.VIEW_CENTER, Perm.VIEW_REPORTS}),
-    Role.DATA_PROTECTION_OFFICER: frozenset({Perm.VIEW_CENTER}),
+    Role.NATIONAL_MANAGER: frozenset({Perm.VIEW_CENTER, Perm.VIEW_REPORTS, Perm.VIEW_NEEDS}),
+    # The DPO reads feedback (complaints of misconduct included) but does not answer it.
+    Role.DATA_PROTECTION_OFFICER: frozenset(
+        {Perm.VIEW_CENTER, Perm.VIEW_FEEDBACK, Perm.VIEW_SENSITIVE_FEEDBACK}
+    ),
 }
 
 

@@ -103,6 +103,12 @@ def cost_record(*, center: Center, **data) -> CostEntry:
 IMPORT_COLUMNS = ["month", "type", "amount", "currency", "funding_source"]
 
 
+def _delimiter(text: str) -> str:
+    """KoboToolbox writes CSV with semicolons, spreadsheets with commas: whichever the header uses most."""
+    header = text.partition("\n")[0]
+    return max(",;\t", key=header.count)
+
+
 def _rows_from_upload(upload) -> list[list[str]]:
     """By the name the browser sent, then by content: a CSV is text (an XLSX that is no ZIP fails to open)."""
     name = upload.name.lower()
@@ -112,27 +118,36 @@ def _rows_from_upload(upload) -> list[list[str]]:
         raise ValidationError(_("This is neither a CSV nor an XLSX file."))
     if name.endswith(".csv"):
         text = upload.read().decode("utf-8-sig")
-        return [row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row)]
+        rows = csv.reader(io.StringIO(text), delimiter=_delimiter(text))
+        return [row for row in rows if any(cell.strip() for cell in row)]
     if name.endswith(".xlsx"):
         book = load_workbook(upload, read_only=True, data_only=True)
         return [
-            ["" if v is None else str(v) for v in row]
+            ["" if v is None else v.date().isoformat() if isinstance(v, dt.datetime) else str(v) for v in row]
             for row in book.active.iter_rows(values_only=True)
-            if any(row)
+            if any(v not in (None, "") for v in row)
         ]
     raise ValidationError(_("Upload a .csv or .xlsx file."))
 
 
-def costs_import(*, center: Center, upload) -> int:
-    """Import a month's costs: every row checked first; one wrong row and nothing is saved."""
+def read_table(upload) -> list[list[str]]:
+    """The rows of an uploaded CSV or XLSX (first sheet) as text, read in memory and never stored.
+
+    Dates in an XLSX come back as ISO dates. Refused with a form error, never a 500: too large, not CSV
+    or XLSX, or a file the readers cannot split."""
     if upload.size > settings.UPLOAD_MAX_BYTES:
         raise ValidationError(
             _("The file is larger than %(mb)d MB.") % {"mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024)}
         )
     try:
-        rows = _rows_from_upload(upload)
-    except (UnicodeDecodeError, csv.Error, zipfile.BadZipFile, InvalidFileException) as exc:
+        return _rows_from_upload(upload)
+    except (UnicodeDecodeError, csv.Error, zipfile.BadZipFile, InvalidFileException, KeyError) as exc:
         raise ValidationError(_("The file could not be read as CSV or XLSX.")) from exc
+
+
+def costs_import(*, center: Center, upload) -> int:
+    """Import a month's costs: every row checked first; one wrong row and nothing is saved."""
+    rows = read_table(upload)
     if not rows or [c.strip().lower() for c in rows[0][: len(IMPORT_COLUMNS)]] != IMPORT_COLUMNS:
         raise ValidationError(
             _("The first row must be: %(columns)s.") % {"columns": ", ".join(IMPORT_COLUMNS)}

@@ -11,7 +11,7 @@ class ActivityForm(forms.ModelForm):
     class Meta:
         model = Activity
         fields = [
-            "name", "category", "kind", "facilitator", "room", "capacity", "starts_on", "ends_on",
+            "name", "category", "need", "kind", "facilitator", "room", "capacity", "starts_on", "ends_on",
             "min_age", "max_age", "target_sex", "needs_enrolment", "completion_threshold",
         ]  # fmt: skip
         widgets = {
