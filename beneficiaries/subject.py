@@ -21,7 +21,15 @@ from django.utils.translation import gettext_lazy
 from centers import audit
 from centers.models import AuditEvent
 from centers.pdf import new_pdf
-from services.models import Attendance, CheckIn, DeskMessage, Enrollment, ServiceDelivery
+from services.models import (
+    Attendance,
+    CheckIn,
+    DeskMessage,
+    Enrollment,
+    Feedback,
+    NeedsInterview,
+    ServiceDelivery,
+)  # fmt: skip
 
 from .models import (
     AccessLog,
@@ -54,6 +62,7 @@ SECTIONS = {
     "transfers": gettext_lazy("Transfers"), "confidential_notes": gettext_lazy("Confidential notes (date and author only)"),
     "enrolments": gettext_lazy("Enrolments"), "attendance": gettext_lazy("Attendance"), "services": gettext_lazy("One-to-one services"),
     "check_ins": gettext_lazy("Check-ins"), "desk_messages": gettext_lazy("Desk messages"),
+    "needs_interviews": gettext_lazy("Needs interviews"), "feedback": gettext_lazy("Feedback"),
     "who_opened_the_record": gettext_lazy("Who opened the record"),
 }  # fmt: skip
 # Internal columns that say nothing about the person.
@@ -109,6 +118,8 @@ def subject_data(*, person: Beneficiary) -> dict:
         "services": _rows(ServiceDelivery.objects.filter(beneficiary_id__in=ids)),
         "check_ins": _rows(CheckIn.objects.filter(beneficiary_id__in=ids)),
         "desk_messages": _rows(DeskMessage.objects.filter(beneficiary_id__in=ids)),
+        "needs_interviews": _rows(NeedsInterview.objects.filter(beneficiary_id__in=ids)),
+        "feedback": _rows(Feedback.objects.filter(beneficiary_id__in=ids), exclude=("submission_token",)),
         "who_opened_the_record": _rows(
             AccessLog.objects.filter(beneficiary_id__in=ids), exclude=("ip_address",)
         ),
@@ -203,6 +214,9 @@ def person_anonymise(*, person: Beneficiary, by=None, reason: str) -> Beneficiar
         "referrals": Referral.objects.filter(case__in=cases).update(reason="", outcome="", shared_fields=[]),
         "transfers": Transfer.objects.filter(case__in=cases).update(reason=""),
         "desk_messages": DeskMessage.objects.filter(beneficiary_id__in=ids).update(text=""),
+        # What they said stays counted (needs, kind of feedback), not their words or how to reach them.
+        "needs_interviews": NeedsInterview.objects.filter(beneficiary_id__in=ids).update(quote=""),
+        "feedback": Feedback.objects.filter(beneficiary_id__in=ids).update(text="", contact=""),
         "decisions": DuplicateDecision.objects.filter(Q(beneficiary_id__in=ids) | Q(other_id__in=ids)).update(
             note=""
         ),

@@ -22,7 +22,8 @@ PERSONAL_MODELS = [
     "beneficiaries.RegistrationAlias", "beneficiaries.DuplicateDecision", "beneficiaries.Case",
     "beneficiaries.CaseGoal", "beneficiaries.FollowUp", "beneficiaries.ConfidentialNote",
     "beneficiaries.Referral", "beneficiaries.Transfer", "services.Enrollment", "services.Attendance",
-    "services.ServiceDelivery", "services.CheckIn", "services.DeskMessage",
+    "services.ServiceDelivery", "services.CheckIn", "services.DeskMessage", "services.NeedsInterview",
+    "services.Feedback",
 ]  # fmt: skip
 ACCESS_MODELS = ["centers.Membership", "auth.User"]
 ACCESS_LABELS = {name.lower() for name in ACCESS_MODELS}

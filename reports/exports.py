@@ -60,8 +60,32 @@ def _money_table(centers: dict, costs: dict, reached: dict, per_person: dict) ->
     return rows
 
 
+def _feedback_table(rows: list[dict]) -> list[list]:
+    """Feedback per centre and kind, then every centre together (each piece of feedback has one centre)."""
+    from services.models import FEEDBACK_ANSWER_DAYS, Feedback
+
+    centers = _center_names({r["center_id"] for r in rows})
+    table = [
+        [
+            _("Centre"), _("Kind"), _("Received"), _("Closed"), _("Open at the end of the period"),
+            _("Open for more than %(days)d days") % {"days": FEEDBACK_ANSWER_DAYS},
+        ]
+    ]  # fmt: skip
+    counts = ["received", "closed", "open", "late"]
+    totals = {}
+    for r in sorted(rows, key=lambda r: (centers[r["center_id"]], r["kind"])):
+        table.append([centers[r["center_id"]], str(Feedback.Kind(r["kind"]).label), *[r[c] for c in counts]])
+        total = totals.setdefault(r["kind"], [0] * len(counts))
+        for i, c in enumerate(counts):
+            total[i] += r[c]
+    if len({r["center_id"] for r in rows}) > 1:
+        for kind, total in sorted(totals.items()):
+            table.append([centers[ALL], str(Feedback.Kind(kind).label), *total])
+    return table
+
+
 def tables(
-    *, reach, costs, cost_per_person, missing_rates, year_to_date=None, courses=()
+    *, reach, costs, cost_per_person, missing_rates, year_to_date=None, courses=(), feedback=()
 ) -> dict[str, list[list]]:
     """The report as named tables of rows (first row: headers).
 
@@ -140,6 +164,7 @@ def tables(
             else {}
         ),
         _("New registrations"): registrations,
+        _("Feedback"): _feedback_table(list(feedback)),
         _("Definitions"): definitions,
     }
 

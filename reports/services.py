@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from centers.models import Center
+from services.listening import feedback_counts
 
 from . import costs as money
 from . import exports
@@ -63,6 +64,7 @@ def report_tables(*, center: Center | None, start: dt.date, end: dt.date, progre
         missing_rates=sorted(set(missing) | set(ytd_missing)),
         year_to_date=(ytd_reached, ytd_costs, money.cost_per_beneficiary(ytd_costs, ytd_reached)),
         courses=course_attendance(start=start, end=end, center_ids=center_ids),
+        feedback=feedback_counts(start=start, end=end, center_ids=center_ids),
     )
 
 
