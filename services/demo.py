@@ -27,6 +27,14 @@ TIMETABLE = [
     ("Neighbours' tea: integration", "F", "group", "Seminar hall", 30, (16, None), "any", [(2, 16, 2)], None, Role.SOCIAL_WORKER),
 ]  # fmt: skip
 
+# What each activity answers, for the needs-versus-offer page.
+NEED_OF = {
+    "Turkish A1 (morning)": "language", "Turkish A2 (afternoon)": "language", "Tailoring for women": "vocational_training",
+    "Hairdressing": "vocational_training", "Computer skills": "employment", "Homework club": "children_education",
+    "Child-friendly space (6–11)": "psychosocial", "Seminar: rights and services": "legal_documentation",
+    "PSS group for women": "psychosocial", "Neighbours' tea: integration": "social_cohesion",
+}  # fmt: skip
+
 DELIVERIES = [
     ("information", "E", 15),
     ("interpretation", "E", 30),
@@ -74,7 +82,7 @@ def seed(*, rng: random.Random) -> dict[str, int]:
                 center=center, category=categories[code], name=name, kind=kind, room=_room(center, room_name),
                 capacity=capacity, starts_on=starts_on, ends_on=today + dt.timedelta(days=90), min_age=min_age,
                 max_age=max_age, target_sex=sex, needs_enrolment=kind == "course" or code in "AD",
-                completion_threshold=threshold, facilitator=facilitator,
+                completion_threshold=threshold, facilitator=facilitator, need=NEED_OF.get(name, ""),
             )  # fmt: skip
             if activity.room and activity.capacity > activity.room.capacity:
                 activity.capacity = activity.room.capacity

@@ -113,6 +113,7 @@ def test_a_requested_report_is_built_by_the_task_and_downloads_as_xlsx(
         "Course attendance",
         "Cost per person, year to date",
         "New registrations",
+        "Feedback",
         "Definitions",
     ]
     reach_rows = list(book["Reach by sex, age and group"].values)

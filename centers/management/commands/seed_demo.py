@@ -9,6 +9,7 @@ from beneficiaries import demo_cases
 from centers import demo as centers_demo
 from reports import demo as reports_demo
 from services import demo as services_demo
+from services import demo_listening
 
 DEFAULT_PASSWORD = "toplum-demo-2026"  # noqa: S105 - demo only; the command refuses DEBUG=0
 
@@ -38,6 +39,10 @@ class Command(BaseCommand):
             self.stdout.write(f"Laid out a year of activities at {code} ({count} attendance marks).")
         for code, count in demo_cases.seed(rng=rng).items():
             self.stdout.write(f"Opened {count} case files at {code}.")
+        for code, (visits, interviews, feedback) in demo_listening.seed(rng=rng).items():
+            self.stdout.write(
+                f"Recorded {visits} outreach visits ({interviews} people asked) and {feedback} feedback at {code}."
+            )
         costs = reports_demo.seed(rng=rng)
         if costs:
             self.stdout.write(f"Recorded {costs} monthly costs, exchange rates and two funding sources.")
