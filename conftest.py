@@ -92,6 +92,7 @@ class World:
     transfers: dict = field(default_factory=dict)
     report_runs: dict = field(default_factory=dict)
     visits: dict = field(default_factory=dict)
+    interviews: dict = field(default_factory=dict)
     feedback: dict = field(default_factory=dict)
 
     def user(self, center_code: str | None, role: str):
@@ -192,7 +193,7 @@ def world(db):
             households_visited=12, created_by=worker,
         )  # fmt: skip
         visit.staff.add(worker)
-        interview_save(
+        w.interviews[code] = interview_save(
             visit=visit, by=worker, submission_id=f"world-{code}", needs=["language", "employment"],
             respondent_sex="female", age_band="age_18_59", population_group="temporary_protection",
             nationality="SY", beneficiary=None, quote="We need Turkish to find work.",

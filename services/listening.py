@@ -64,6 +64,24 @@ def visit_record(*, center: Center, by, staff, token: uuid.UUID, **data) -> tupl
     return visit, True
 
 
+def visit_update(*, visit: OutreachVisit, by, staff, **data) -> OutreachVisit:
+    """Correct a visit; whoever recorded it stays on its staff."""
+    for name, value in data.items():
+        setattr(visit, name, value)
+    visit.full_clean()
+    with transaction.atomic():
+        visit.save()
+        visit.staff.set({visit.created_by, *staff})
+    return visit
+
+
+def interview_remove(*, interview: NeedsInterview) -> OutreachVisit:
+    """An interview recorded by mistake (twice, or on the wrong visit). The audit trail keeps the deletion."""
+    visit = interview.visit
+    interview.delete()
+    return visit
+
+
 def interview_save(
     *, visit: OutreachVisit, by, submission_id: str, needs: list[str], **data
 ) -> NeedsInterview:

@@ -70,7 +70,9 @@ class VisitForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.center = center
         self.fields["staff"].queryset = _staff_queryset(center).exclude(pk=user.pk)
-        self.fields["staff"].label_from_instance = lambda u: f"{u.get_full_name() or u.username} ({u.username})"
+        self.fields["staff"].label_from_instance = lambda u: (
+            f"{u.get_full_name() or u.username} ({u.username})"
+        )
 
 
 def _need_choices():

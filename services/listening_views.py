@@ -25,7 +25,7 @@ from .listening_forms import (
     PeriodForm,
     VisitForm,
 )
-from .models import FEEDBACK_ANSWER_DAYS, Feedback, OutreachVisit
+from .models import FEEDBACK_ANSWER_DAYS, Feedback, NeedsInterview, OutreachVisit
 
 EXPORT_FORMATS = {"xlsx", "csv"}
 
@@ -112,6 +112,37 @@ def visit_create(request, center):
         "services/listening/visit_form.html",
         {"form": form, "token_form": SubmissionTokenForm.fresh()},
     )
+
+
+@require_perm(Perm.RECORD_OUTREACH)
+def visit_edit(request, center, pk):
+    visit = get_object_or_404(OutreachVisit.objects.in_center(request.center), pk=pk)
+    form = VisitForm(
+        request.POST or None,
+        instance=visit,
+        center=request.center,
+        user=visit.created_by,
+        initial={"staff": list(visit.staff.exclude(pk=visit.created_by_id))},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "staff"}
+        try:
+            listening.visit_update(visit=visit, by=request.user, staff=form.cleaned_data["staff"], **data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Visit saved."))
+            return redirect("services:visit_detail", center=request.center.code, pk=visit.pk)
+    return render(request, "services/listening/visit_form.html", {"form": form, "visit": visit})
+
+
+@require_POST
+@require_perm(Perm.RECORD_OUTREACH)
+def interview_remove(request, center, pk):
+    interview = get_object_or_404(NeedsInterview.objects.in_center(request.center), pk=pk)
+    visit = listening.interview_remove(interview=interview)
+    messages.success(request, _("Interview removed."))
+    return redirect("services:visit_detail", center=request.center.code, pk=visit.pk)
 
 
 @require_perm(Perm.RECORD_OUTREACH)

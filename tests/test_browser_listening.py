@@ -9,7 +9,14 @@ from tests.test_browser_foundation import log_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 PEOPLE = [
-    ("Female", "18–59", "Temporary protection", "Children's education", "Language", "Okul kaydı için belge istiyorlar"),
+    (
+        "Female",
+        "18–59",
+        "Temporary protection",
+        "Children's education",
+        "Language",
+        "Okul kaydı için belge istiyorlar",
+    ),
     ("Male", "60 and over", "Host community", "Children's education", "Social cohesion", ""),
     ("Female", "12–17", "International protection", "Children's education", "", "أريد أن أدرس"),
 ]

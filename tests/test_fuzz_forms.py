@@ -31,7 +31,7 @@ FORM_PAGES = [
     "centers:costs", "centers:costs_import", "centers:room_create", "centers:room_edit", "reports:index",
     "services:activity_create", "services:activity_edit", "services:delivery_record",
     "services:desk_message_leave", "services:register", "services:session_add", "services:today",
-    "services:visit_create", "services:visit_detail", "services:interview_import", "services:feedback_create",
+    "services:visit_create", "services:visit_edit", "services:visit_detail", "services:interview_import", "services:feedback_create",
     "services:feedback_detail", "services:needs_offer", "services:feedback_list",
 ]  # fmt: skip
 # Pages whose form posts to another URL, fuzzed there.

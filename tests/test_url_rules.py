@@ -87,6 +87,8 @@ CENTER_URLS = {
     "services:visit_list": Rule(allowed=OUTREACH),
     "services:visit_create": Rule(allowed=OUTREACH),
     "services:visit_detail": Rule(allowed=OUTREACH, objects={"pk": "visits"}),
+    "services:visit_edit": Rule(allowed=OUTREACH, objects={"pk": "visits"}),
+    "services:interview_remove": Rule(allowed=OUTREACH, objects={"pk": "interviews"}, method="post", ok=302),
     "services:xlsform": Rule(allowed=OUTREACH),
     "services:interview_import": Rule(allowed=OUTREACH),
     "services:feedback_list": Rule(allowed=VIEW_FEEDBACK),

@@ -197,6 +197,25 @@ def test_a_social_worker_records_a_visit_and_interviews_once_each(client, world)
     assert list(saved.needs.values_list("need", "rank")) == [("health", 1), ("social_cohesion", 2)]
 
 
+def test_a_visit_is_corrected_and_a_mistaken_interview_removed(client, world):
+    login(client, world, "center_manager")
+    visit = world.visits["ANK"]
+    response = client.post(
+        url("visit_edit", pk=visit.pk),
+        {"date": "2026-10-06", "district": "Altındağ", "neighbourhood": "Ulubey", "households_visited": "15"},
+    )
+    assert response["Location"] == url("visit_detail", pk=visit.pk)
+    visit.refresh_from_db()
+    assert (visit.date, visit.neighbourhood, visit.households_visited) == (dt.date(2026, 10, 6), "Ulubey", 15)
+    # Whoever recorded the visit stays on it.
+    assert list(visit.staff.values_list("username", flat=True)) == ["ank_social_worker"]
+
+    response = client.post(url("interview_remove", pk=world.interviews["ANK"].pk))
+    assert response["Location"] == url("visit_detail", pk=visit.pk)
+    assert not visit.interviews.exists() and not InterviewNeed.objects.filter(interview__visit=visit).exists()
+    assert client.post(url("interview_remove", pk=world.interviews["IST"].pk)).status_code == 404
+
+
 @pytest.mark.parametrize(
     ("change", "field", "message"),
     [
