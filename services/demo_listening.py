@@ -110,7 +110,7 @@ def seed(*, rng: random.Random) -> dict[str, tuple[int, int, int]]:
         for days_ago in range(355, -1, -9):
             kind, text, category = SENSITIVE if days_ago == 40 else rng.choice(FEEDBACK)
             received = today - dt.timedelta(days=days_ago)
-            closed = days_ago > 20 and rng.random() < 0.85
+            closed = days_ago > 45 and rng.random() < 0.9  # the last weeks stay open: some past 14 days
             Feedback.objects.create(
                 center=center, kind=kind, channel=rng.choice(["box", "box", "desk", "phone", "outreach"]),
                 category=categories.get(category), received_on=received, text=text, anonymous=rng.random() < 0.5,

@@ -19,8 +19,12 @@ MAX_PERIOD_DAYS = 3 * 366
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(
+        label=_("From"), widget=forms.DateInput(attrs={"type": "date", "class": "form-control"})
+    )
+    end = forms.DateField(
+        label=_("To"), widget=forms.DateInput(attrs={"type": "date", "class": "form-control"})
+    )
 
     @staticmethod
     def default(today: dt.date) -> dict:
@@ -85,7 +89,9 @@ class InterviewForm(forms.Form):
 
     respondent_sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, widget=forms.RadioSelect)
     age_band = forms.ChoiceField(label=_("Age"), choices=AgeBand.choices, widget=forms.RadioSelect)
-    population_group = forms.ChoiceField(label=_("Group"), choices=PopulationGroup.choices)
+    population_group = forms.ChoiceField(
+        label=_("Group"), choices=[("", "---------"), *PopulationGroup.choices]
+    )
     nationality = forms.ChoiceField(label=_("Nationality"), required=False)
     registration_number = forms.CharField(
         label=_("Registration number"),
@@ -237,10 +243,14 @@ FEEDBACK_FILTER_STATUS = [("", _("Not closed")), ("all", _("All")), *Feedback.St
 
 
 class FeedbackFilterForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), choices=FEEDBACK_FILTER_STATUS, required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=FEEDBACK_FILTER_STATUS, required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )  # fmt: skip
     kind = forms.ChoiceField(
-        label=_("Kind"), choices=[("", _("All")), *Feedback.Kind.choices], required=False
-    )
+        label=_("Kind"), choices=[("", _("All")), *Feedback.Kind.choices], required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )  # fmt: skip
 
 
 def normalise_cell(value: str) -> str:

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 
 from beneficiaries.models import Beneficiary, PopulationGroup, Sex
 from centers.models import Center, CenterScopedQuerySet, Room
@@ -406,7 +407,7 @@ class NeedsInterview(models.Model):
     visit = models.ForeignKey(OutreachVisit, on_delete=models.CASCADE, related_name="interviews")
     respondent_sex = models.CharField(_("sex"), max_length=8, choices=Sex)
     age_band = models.CharField(_("age"), max_length=12, choices=AgeBand)
-    nationality = models.CharField(_("nationality"), max_length=2, blank=True)
+    nationality = CountryField(_("nationality"), blank=True)
     population_group = models.CharField(_("group"), max_length=24, choices=PopulationGroup)
     beneficiary = models.ForeignKey(
         Beneficiary, on_delete=models.SET_NULL, null=True, blank=True, related_name="needs_interviews",
