@@ -10,7 +10,9 @@ in course cohorts, 1.5M one-to-one services, 0.5M case follow-ups), then times:
   query), and checks that both give the same figures;
 - the whole monthly report (`report_tables`: the month, the year to date, costs,
   course attendance);
-- the national twelve-month dashboard (`reports.dashboard.dashboard`).
+- the national twelve-month dashboard (`reports.dashboard.dashboard`);
+- needs versus offer for one centre over twelve months (`services.listening.needs_offer`), with a
+  year of outreach: 48 visits and 1,200 interviews.
 
 People go in with COPY and contacts with INSERT … SELECT over generate_series, so a
 build takes a few minutes; `--reuse` measures what is already there.
@@ -31,7 +33,8 @@ from reports.dashboard import dashboard
 from reports.models import MonthlyReach
 from reports.reach import ALL, reach
 from reports.services import monthly_reach_store, report_tables
-from services.models import ServiceCategory
+from services.listening import needs_offer
+from services.models import InterviewNeed, Need, NeedsInterview, OutreachVisit, ServiceCategory
 
 FIRST_MONTH = dt.date(2023, 11, 1)  # 36 months up to the report month
 REPORT_MONTH = dt.date(2026, 10, 1)
@@ -254,6 +257,42 @@ class Command(BaseCommand):
             f"  (all 12 months counted live: {live_s:.1f} s; storing 11 closed months: {store_s:.1f} s, "
             f"{store_s / 11:.1f} s a month for the nightly job)"
         )
+        self._outreach(centers[0], get_user_model().objects.get(username="bench"), end)
+        year_start = (end - dt.timedelta(days=364)).replace(day=1)
+        needs_s, result = _timed(lambda: needs_offer(center=centers[0], start=year_start, end=end), repeat)
+        self.stdout.write(
+            f"\nNeeds versus offer, one centre, {year_start} to {end} ({result.interviews:,} people asked, "
+            f"{result.categories[-1]['reached']:,} people reached): {needs_s * 1000:6.0f} ms   (target < 1 s)"
+        )
+
+    def _outreach(self, center, user, end):
+        """A year of listening at one centre, unless already there (--reuse)."""
+        if OutreachVisit.objects.filter(center=center).exists():
+            return
+        rng = random.Random(7)  # noqa: S311 - synthetic data
+        needs = Need.values
+        for week in range(48):
+            visit = OutreachVisit.objects.create(
+                center=center, date=end - dt.timedelta(days=7 * week), district="Bench", households_visited=20,
+                created_by=user,
+            )  # fmt: skip
+            interviews = NeedsInterview.objects.bulk_create(
+                NeedsInterview(
+                    visit=visit,
+                    respondent_sex="female",
+                    age_band="age_18_59",
+                    created_by=user,
+                    population_group=rng.choice(["temporary_protection", "host_community"]),
+                    submission_id=f"bench-{week}-{i}",
+                    quote="Bench quote",
+                )  # fmt: skip
+                for i in range(25)
+            )
+            InterviewNeed.objects.bulk_create(
+                InterviewNeed(interview=interview, need=need, rank=rank)
+                for interview in interviews
+                for rank, need in enumerate(rng.sample(needs, 3), start=1)
+            )
 
     def _hand_written(self, start, end, center_ids):
         """The same table written by hand: one pass over the contacts, every level in one GROUPING SETS."""
