@@ -214,7 +214,7 @@ def interview_import(request, center):
 
 
 def _feedback(request):
-    return Feedback.objects.in_center(request.center).visible_to(request.center_perms)
+    return Feedback.objects.in_center(request.center).readable_with(request.center_perms)
 
 
 def _with_age(feedback, today):

@@ -462,7 +462,7 @@ class InterviewNeed(models.Model):
 
 
 class FeedbackQuerySet(CenterScopedQuerySet):
-    def visible_to(self, perms):
+    def readable_with(self, perms):
         """Sensitive feedback (staff misconduct…) exists only for the centre manager and the DPO."""
         from centers.permissions import Perm
 
