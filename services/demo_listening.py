@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from centers.models import Center, Role
 
+from .demo import _staff
 from .listening import interview_save
 from .models import Feedback, Need, OutreachVisit, ServiceCategory
 
@@ -61,11 +62,6 @@ def _weighted(rng, weights: dict, k: int) -> list[str]:
         chosen.append(need.value)
         needs.pop(need)
     return chosen
-
-
-def _staff(center, role):
-    membership = center.memberships.filter(role=role).select_related("user").first()
-    return membership.user if membership else None
 
 
 @transaction.atomic

@@ -97,7 +97,7 @@ class Activity(models.Model):
     target_sex = models.CharField(_("for"), max_length=8, choices=TargetSex, default=TargetSex.ANY)
     needs_enrolment = models.BooleanField(_("needs enrolment"), default=True)
     need = models.CharField(
-        _("need it answers"), max_length=24, choices=Need, blank=True,
+        _("need it answers"), max_length=24, choices=Need, blank=True, default="", db_default="",
         help_text=_("Ties the activity to what people said they need, on the needs-versus-offer page."),
     )  # fmt: skip
     completion_threshold = models.PositiveSmallIntegerField(
