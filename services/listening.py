@@ -434,17 +434,21 @@ def feedback_record(*, center: Center, by, token: uuid.UUID, **data) -> tuple[Fe
     return feedback, True
 
 
-def feedback_answer(*, feedback: Feedback, by, status: str, answer: str) -> Feedback:
-    """Record the answer given; closing needs an answer and stamps the date."""
+def feedback_answer(
+    *, feedback: Feedback, by, status: str, answer: str, sensitive: bool | None = None
+) -> Feedback:
+    """Record the answer given; closing needs an answer and stamps the date. ``sensitive`` None: unchanged."""
     if status == Feedback.Status.CLOSED and not answer.strip():
         raise ValidationError({"answer": _("Write the answer given before closing.")})
     feedback.status, feedback.answer = status, answer
+    if sensitive is not None:
+        feedback.sensitive = sensitive
     if status == Feedback.Status.CLOSED:
         if feedback.closed_on is None:
             feedback.closed_on, feedback.closed_by = timezone.localdate(), by
     else:
         feedback.closed_on = feedback.closed_by = None
-    feedback.save(update_fields=["status", "answer", "closed_on", "closed_by"])
+    feedback.save(update_fields=["status", "answer", "closed_on", "closed_by", "sensitive"])
     return feedback
 
 

@@ -232,6 +232,20 @@ class FeedbackAnswerForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
     )
 
+    sensitive = forms.BooleanField(
+        label=_("Sensitive"),
+        required=False,
+        help_text=_(
+            "For example staff misconduct: only the centre manager and the data protection officer see it."
+        ),
+    )
+
+    def __init__(self, *args, may_flag: bool, **kwargs):
+        """Only someone who may read sensitive feedback may change the flag (it hides it from the others)."""
+        super().__init__(*args, **kwargs)
+        if not may_flag:
+            del self.fields["sensitive"]
+
     def clean(self):
         data = super().clean()
         if data.get("status") == Feedback.Status.CLOSED and not (data.get("answer") or "").strip():

@@ -291,7 +291,9 @@ def feedback_detail(request, center, pk):
         _feedback(request).select_related("category", "beneficiary", "received_by", "closed_by"), pk=pk
     )
     form = FeedbackAnswerForm(
-        request.POST or None, initial={"status": feedback.status, "answer": feedback.answer}
+        request.POST or None,
+        initial={"status": feedback.status, "answer": feedback.answer, "sensitive": feedback.sensitive},
+        may_flag=Perm.VIEW_SENSITIVE_FEEDBACK in request.center_perms,
     )
     if request.method == "POST":
         return _feedback_answer(request, feedback, form)

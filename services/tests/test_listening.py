@@ -474,6 +474,24 @@ def test_closing_needs_the_answer_and_stamps_the_date(client, world):
     )
 
 
+def test_the_manager_flags_feedback_as_sensitive_after_the_fact_and_the_social_worker_loses_it(client, world):
+    item = world.feedback["ANK"]
+    login(client, world, "social_worker")
+    client.post(
+        url("feedback_detail", pk=item.pk), {"status": "in_progress", "answer": "", "sensitive": "on"}
+    )
+    item.refresh_from_db()
+    assert not item.sensitive  # the social worker has no such field: the flag is not theirs to set
+    login(client, world, "center_manager")
+    client.post(
+        url("feedback_detail", pk=item.pk), {"status": "in_progress", "answer": "", "sensitive": "on"}
+    )
+    item.refresh_from_db()
+    assert item.sensitive and item.status == "in_progress"
+    login(client, world, "social_worker")
+    assert client.get(url("feedback_detail", pk=item.pk)).status_code == 404
+
+
 def test_feedback_open_for_more_than_14_days_is_listed_first(client, world, django_assert_max_num_queries):
     today = timezone.localdate()
     old = feedback(world, sensitive=False, received_on=today - dt.timedelta(days=15))
