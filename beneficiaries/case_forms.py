@@ -1,19 +1,16 @@
 from django import forms
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from centers.models import Center, Role
+from centers.selectors import active_staff
 
 from .models import REFERRAL_FIELDS, Case, CaseGoal, FollowUp, Partner, Referral
 from .models.cases import LegalBasis
 
 
 def _staff(center: Center, *roles):
-    return (
-        get_user_model().objects.filter(memberships__center=center, memberships__role__in=roles, is_active=True)
-        .distinct().order_by("first_name", "last_name", "username")
-    )  # fmt: skip
+    return active_staff(center=center, roles=roles)
 
 
 class StaffChoiceField(forms.ModelMultipleChoiceField):

@@ -1,8 +1,9 @@
 """Reads shared by centre pages."""
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 
-from .models import Center, Membership, Room
+from .models import CENTER_ROLES, Center, Membership, Room
 
 
 def center_list_for(*, user) -> QuerySet[Center]:
@@ -13,6 +14,16 @@ def center_list_for(*, user) -> QuerySet[Center]:
 
 def room_list(*, center: Center) -> QuerySet[Room]:
     return Room.objects.in_center(center)
+
+
+def active_staff(*, center: Center, roles=CENTER_ROLES):
+    """Users with an active account and one of ``roles`` here (national roles are not a centre's staff)."""
+    return (
+        get_user_model()
+        .objects.filter(memberships__center=center, memberships__role__in=roles, is_active=True)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
 
 
 def staff_list(*, center: Center) -> QuerySet[Membership]:

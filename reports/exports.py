@@ -11,6 +11,7 @@ from openpyxl.styles import Font
 
 from centers.models import Center
 from centers.pdf import new_pdf
+from services.models import FEEDBACK_ANSWER_DAYS, Feedback
 
 from .costs import USD_RANGE
 from .reach import AGE_BANDS, ALL, GROUPS, SEXES
@@ -62,8 +63,6 @@ def _money_table(centers: dict, costs: dict, reached: dict, per_person: dict) ->
 
 def _feedback_table(rows: list[dict]) -> list[list]:
     """Feedback per centre and kind, then every centre together (each piece of feedback has one centre)."""
-    from services.models import FEEDBACK_ANSWER_DAYS, Feedback
-
     centers = _center_names({r["center_id"] for r in rows})
     table = [
         [

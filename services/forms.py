@@ -1,8 +1,7 @@
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from centers.models import CENTER_ROLES
+from centers.selectors import active_staff
 
 from .models import Activity, ActivitySlot, ServiceDelivery, Session
 
@@ -23,10 +22,7 @@ class ActivityForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.center = center
         self.fields["room"].queryset = center.rooms.filter(is_active=True)
-        self.fields["facilitator"].queryset = (
-            get_user_model().objects.filter(memberships__center=center, memberships__role__in=CENTER_ROLES, is_active=True)
-            .distinct().order_by("first_name", "last_name")
-        )  # fmt: skip
+        self.fields["facilitator"].queryset = active_staff(center=center)
 
 
 class SlotForm(forms.ModelForm):

@@ -14,14 +14,13 @@ from django.utils.translation import gettext as _
 
 from beneficiaries.models import PopulationGroup
 from centers.models import Center
+from reports.exports import small_cell
 from reports.reach import ALL, GROUPS, reach
 
 from .models import (
     FEEDBACK_ANSWER_DAYS,
     MAX_RANKED_NEEDS,
-    Activity,
     Attendance,
-    Enrollment,
     Feedback,
     InterviewNeed,
     Need,
@@ -29,7 +28,7 @@ from .models import (
     OutreachVisit,
     ServiceCategory,
 )
-from .selectors import PLACE_HOLDING
+from .selectors import activity_list
 
 HOST = PopulationGroup.HOST_COMMUNITY
 # A need is *frequent* when at least this share of the people asked named it, and at least FREQUENT_MIN did.
@@ -227,17 +226,22 @@ def needs_ranking(*, center: Center, start: dt.date, end: dt.date) -> tuple[int,
     return asked["n"], asked["host"], result
 
 
-def _running(center: Center, start: dt.date, end: dt.date):
-    return (
-        Activity.objects.in_center(center)
-        .filter(starts_on__lte=end, ends_on__gte=start)
-        .select_related("category")
-        .annotate(
-            taken=Count("enrollments", filter=Q(enrollments__status__in=PLACE_HOLDING)),
-            waiting=Count("enrollments", filter=Q(enrollments__status=Enrollment.Status.WAITLISTED)),
-        )
-        .order_by("category__code", "name")
-    )
+def _offer_row(category, activities: list, reached, center: Center, code: str) -> dict:
+    """One row of the offer table: activities running, their places, and who was reached in ``code``."""
+    return {
+        "category": category,
+        "activities": len(activities),
+        "places": sum(a.capacity or 0 for a in activities),
+        "taken": sum(a.places_taken for a in activities),
+        "waiting": sum(a.waiting for a in activities),
+        "reached": reached.totals.get((center.pk, code), 0),
+        "host": sum(
+            n
+            for (c, cat, _sex, _band, group), n in reached.cells.items()
+            if c == center.pk and cat == code and group == GROUPS[1]
+        ),  # fmt: skip
+        "integration": code == ServiceCategory.Code.FOLLOW_UP,
+    }
 
 
 def needs_offer(*, center: Center, start: dt.date, end: dt.date) -> NeedsOffer:
@@ -250,7 +254,11 @@ def needs_offer(*, center: Center, start: dt.date, end: dt.date) -> NeedsOffer:
     counted = visits.aggregate(n=Count("id"), households=Coalesce(Sum("households_visited"), Value(0)))
     result.visits, result.households = counted["n"], counted["households"]
 
-    activities = list(_running(center, start, end))
+    activities = list(
+        activity_list(center=center)
+        .filter(starts_on__lte=end, ends_on__gte=start)
+        .order_by("category__code", "name")
+    )
     used = {
         r["session__activity__need"]: r["people"]
         for r in Attendance.objects.filter(
@@ -270,9 +278,9 @@ def needs_offer(*, center: Center, start: dt.date, end: dt.date) -> NeedsOffer:
             row = by_need[activity.need]
             row.activities.append(activity)
             row.places += activity.capacity or 0
-            row.taken += activity.taken
+            row.taken += activity.places_taken
             row.waiting += activity.waiting
-        activity.full = bool(activity.capacity) and activity.taken >= activity.capacity
+        activity.full = bool(activity.capacity) and activity.places_taken >= activity.capacity
         if activity.full and activity.waiting >= LONG_WAITLIST:
             result.full_courses.append(activity)
     for row in result.needs:
@@ -282,37 +290,8 @@ def needs_offer(*, center: Center, start: dt.date, end: dt.date) -> NeedsOffer:
 
     for category in ServiceCategory.objects.all():
         running = [a for a in activities if a.category_id == category.pk]
-        host = sum(
-            n for (c, cat, _sex, _band, group), n in reached.cells.items()
-            if c == center.pk and cat == category.code and group == GROUPS[1]
-        )  # fmt: skip
-        result.categories.append(
-            {
-                "category": category,
-                "activities": len(running),
-                "places": sum(a.capacity or 0 for a in running),
-                "taken": sum(a.taken for a in running),
-                "waiting": sum(a.waiting for a in running),
-                "reached": reached.totals.get((center.pk, category.code), 0),
-                "host": host,
-                "integration": category.code == ServiceCategory.Code.FOLLOW_UP,
-            }
-        )
-    result.categories.append(
-        {
-            "category": None,
-            "activities": len(activities),
-            "places": sum(a.capacity or 0 for a in activities),
-            "taken": sum(a.taken for a in activities),
-            "waiting": sum(a.waiting for a in activities),
-            "reached": reached.totals.get((center.pk, ALL), 0),
-            "host": sum(
-                n
-                for (c, cat, _sex, _band, group), n in reached.cells.items()
-                if c == center.pk and cat == ALL and group == GROUPS[1]
-            ),  # fmt: skip
-        }
-    )
+        result.categories.append(_offer_row(category, running, reached, center, category.code))
+    result.categories.append(_offer_row(None, activities, reached, center, ALL))
     result.gaps = _gaps(result)
     result.feedback = feedback_received(center=center, start=start, end=end)
     return result
@@ -350,8 +329,6 @@ def _gaps(result: NeedsOffer) -> list[str]:
 def needs_offer_tables(result: NeedsOffer) -> dict[str, list[list]]:
     """The page as named tables, for the XLSX and CSV downloads. Quotes are left out: they are people's
     own words, read in Toplum, not sent around. Counts by group are small-cell suppressed (DESIGN.md)."""
-    from reports.exports import small_cell
-
     needs = [
         [
             _("Rank"), _("Need"), _("People who named it"), _("Share of people asked (%)"),
@@ -423,8 +400,6 @@ def feedback_record(*, center: Center, by, token: uuid.UUID, **data) -> tuple[Fe
     if existing is not None:
         return existing, False
     feedback = Feedback(center=center, received_by=by, submission_token=token, **data)
-    if feedback.anonymous:
-        feedback.beneficiary, feedback.contact = None, ""
     feedback.full_clean()
     try:
         with transaction.atomic():

@@ -1,8 +1,6 @@
 import datetime as dt
-import re
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -10,12 +8,22 @@ from django_countries import countries
 from beneficiaries.case_forms import StaffChoiceField
 from beneficiaries.models import PopulationGroup, Sex
 from beneficiaries.selectors import beneficiary_for_number
-from centers.models import CENTER_ROLES
+from centers.selectors import active_staff
 
 from .listening import ranked_needs
 from .models import AgeBand, Feedback, Need, OutreachVisit
 
 MAX_PERIOD_DAYS = 3 * 366
+
+
+def registered_person(center, number: str):
+    """The person a registration number or card scan names in this centre; a form error when nobody."""
+    if not number:
+        return None
+    person = beneficiary_for_number(center=center, number=number.partition("/")[0])
+    if person is None:
+        raise forms.ValidationError(_("No one with this number is registered at this centre."))
+    return person
 
 
 class PeriodForm(forms.Form):
@@ -45,15 +53,6 @@ class PeriodForm(forms.Form):
         return data
 
 
-def _staff_queryset(center):
-    return (
-        get_user_model()
-        .objects.filter(memberships__center=center, memberships__role__in=CENTER_ROLES, is_active=True)
-        .distinct()
-        .order_by("first_name", "last_name", "username")
-    )
-
-
 class VisitForm(forms.ModelForm):
     staff = StaffChoiceField(
         label=_("Other staff on the visit"),
@@ -73,7 +72,7 @@ class VisitForm(forms.ModelForm):
     def __init__(self, *args, center, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.center = center
-        self.fields["staff"].queryset = _staff_queryset(center).exclude(pk=user.pk)
+        self.fields["staff"].queryset = active_staff(center=center).exclude(pk=user.pk)
         self.fields["staff"].label_from_instance = lambda u: (
             f"{u.get_full_name() or u.username} ({u.username})"
         )
@@ -117,11 +116,7 @@ class InterviewForm(forms.Form):
 
     def clean_registration_number(self):
         number = self.cleaned_data["registration_number"].strip()
-        self.beneficiary = None
-        if number:
-            self.beneficiary = beneficiary_for_number(center=self.center, number=number.partition("/")[0])
-            if self.beneficiary is None:
-                raise forms.ValidationError(_("No one with this number is registered at this centre."))
+        self.beneficiary = registered_person(self.center, number)
         return number
 
     def clean(self):
@@ -200,27 +195,16 @@ class FeedbackForm(forms.ModelForm):
         self.center = center
         self.instance.center = center
 
-    def clean(self):
-        data = super().clean()
-        number = (data.get("registration_number") or "").strip()
-        person = None
-        if number:
-            person = beneficiary_for_number(center=self.center, number=number.partition("/")[0])
-            if person is None:
-                self.add_error(
-                    "registration_number", _("No one with this number is registered at this centre.")
-                )
-        if data.get("anonymous") and (number or (data.get("contact") or "").strip()):
-            self.add_error(
-                "anonymous", _("Anonymous feedback names nobody: leave the number and the contact empty.")
-            )
-        data["beneficiary"] = person
-        return data
+    def clean_registration_number(self):
+        number = self.cleaned_data["registration_number"].strip()
+        # Set before the model's own checks run (anonymous feedback names nobody: Feedback.clean).
+        self.instance.beneficiary = registered_person(self.center, number)
+        return number
 
     def feedback_data(self) -> dict:
         data = self.cleaned_data
         fields = ["kind", "channel", "category", "received_on", "text", "anonymous", "contact", "sensitive"]
-        return {**{f: data[f] for f in fields}, "beneficiary": data["beneficiary"]}
+        return {**{f: data[f] for f in fields}, "beneficiary": self.instance.beneficiary}
 
 
 class FeedbackAnswerForm(forms.Form):
@@ -246,12 +230,6 @@ class FeedbackAnswerForm(forms.Form):
         if not may_flag:
             del self.fields["sensitive"]
 
-    def clean(self):
-        data = super().clean()
-        if data.get("status") == Feedback.Status.CLOSED and not (data.get("answer") or "").strip():
-            self.add_error("answer", _("Write the answer given before closing."))
-        return data
-
 
 FEEDBACK_FILTER_STATUS = [("", _("Not closed")), ("all", _("All")), *Feedback.Status.choices]
 
@@ -265,9 +243,3 @@ class FeedbackFilterForm(forms.Form):
         label=_("Kind"), choices=[("", _("All")), *Feedback.Kind.choices], required=False,
         widget=forms.Select(attrs={"class": "form-select"}),
     )  # fmt: skip
-
-
-def normalise_cell(value: str) -> str:
-    """A cell as the form expects it: spreadsheets write whole numbers as 3.0."""
-    value = value.strip()
-    return value[:-2] if re.fullmatch(r"\d+\.0", value) else value

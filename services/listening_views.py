@@ -297,6 +297,10 @@ def feedback_detail(request, center, pk):
     )
     if request.method == "POST":
         return _feedback_answer(request, feedback, form)
+    return _feedback_page(request, feedback, form)
+
+
+def _feedback_page(request, feedback, form):
     return render(
         request,
         "services/listening/feedback_detail.html",
@@ -308,11 +312,11 @@ def feedback_detail(request, center, pk):
 @require_perm(Perm.ANSWER_FEEDBACK)
 def _feedback_answer(request, feedback, form):
     if form.is_valid():
-        listening.feedback_answer(feedback=feedback, by=request.user, **form.cleaned_data)
-        messages.success(request, _("Feedback updated."))
-        return redirect("services:feedback_detail", center=request.center.code, pk=feedback.pk)
-    return render(
-        request,
-        "services/listening/feedback_detail.html",
-        {"feedback": feedback, "form": form, "days_open": feedback.days_open(timezone.localdate())},
-    )
+        try:
+            listening.feedback_answer(feedback=feedback, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Feedback updated."))
+            return redirect("services:feedback_detail", center=request.center.code, pk=feedback.pk)
+    return _feedback_page(request, feedback, form)

@@ -12,10 +12,10 @@ twice, or an export that overlaps an earlier one, adds only what is new.
 """
 
 import io
+import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
@@ -24,11 +24,12 @@ from django_countries import countries
 from openpyxl import Workbook
 
 from beneficiaries.models import PopulationGroup, Sex
-from centers.models import CENTER_ROLES, Center
+from centers.models import Center
+from centers.selectors import active_staff
 from centers.services import read_table
 
 from . import listening
-from .listening_forms import InterviewRowForm, normalise_cell
+from .listening_forms import InterviewRowForm
 from .models import AgeBand, Need, NeedsInterview, OutreachVisit
 
 MAX_ROWS = 5000
@@ -171,6 +172,12 @@ def _choice_lookup() -> dict[str, dict[str, str]]:
     return lookup
 
 
+def _cell(value: str) -> str:
+    """A cell as the form expects it: spreadsheets write whole numbers as 3.0."""
+    value = value.strip()
+    return value[:-2] if re.fullmatch(r"\d+\.0", value) else value
+
+
 def _column_key(header: str) -> str:
     """A column name without the group path a tool may add (``meta/instanceID``, ``group-need_1``)."""
     key = header.strip().split("/")[-1].lower()
@@ -224,7 +231,7 @@ def _parse(rows: list[list[str]], center: Center) -> tuple[list, list, int]:
             continue
         data = {}
         for _kind, name, _required, _extra in QUESTIONS:
-            value = normalise_cell(row[columns[name]]) if name in columns else ""
+            value = _cell(row[columns[name]]) if name in columns else ""
             if name in choice_list and value:
                 if choice_list[name] == "country":
                     value = value.upper() if value.upper() in countries else countries.by_name(value) or value
@@ -258,12 +265,7 @@ def interviews_import(*, center: Center, by, upload) -> ImportResult:
     )
     new = [row for row in valid if row[1] not in known]
     result.already += len(valid) - len(new)
-    staff = {
-        u.username.lower(): u
-        for u in get_user_model().objects.filter(
-            memberships__center=center, memberships__role__in=CENTER_ROLES, is_active=True
-        )
-    }
+    staff = {u.username.lower(): u for u in active_staff(center=center)}
     try:
         with transaction.atomic():
             visits = {}
