@@ -20,14 +20,15 @@ from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from beneficiaries.models import Case, CaseGoal, Partner, Referral, Transfer
+from accounts.security import requires_two_factor
 from beneficiaries.tests.factories import BeneficiaryFactory, HouseholdFactory
+from cases.models import Case, CaseGoal, Partner, Referral, Transfer
 from centers.models import NATIONAL_ROLES, Role
-from centers.security import requires_two_factor
 from centers.tests.factories import CenterFactory, MembershipFactory, RoomFactory, UserFactory
+from listening.models import Feedback, OutreachVisit
+from listening.services import interview_save
 from reports.models import ReportRun
-from services.listening import interview_save
-from services.models import DeskMessage, Feedback, OutreachVisit, ServiceCategory
+from services.models import DeskMessage, ServiceCategory
 from services.tests.factories import ActivityFactory, EnrollmentFactory, SessionFactory
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import RegistrationCounter
+from beneficiaries.models import RegistrationCounter
 
 # People's records are not edited in the admin: every change goes through the
 # scoped pages, which keep history and consent. Only the counters are shown,

@@ -2,5 +2,13 @@ from django.apps import AppConfig
 
 
 class BeneficiariesConfig(AppConfig):
+    """People, households, consent, duplicate detection, search, cards, merges."""
+
     default_auto_field = "django.db.models.BigAutoField"
     name = "beneficiaries"
+
+    def ready(self):
+        from audit import recorder
+
+        for name in ("Beneficiary", "Household", "Consent", "RegistrationAlias", "DuplicateDecision"):
+            recorder.register(f"beneficiaries.{name}", label=f"beneficiaries.{name.lower()}")

@@ -4,9 +4,8 @@ import io
 
 import segno
 
-from centers.pdf import new_pdf
-
-from .models import Beneficiary
+from beneficiaries.models import Beneficiary
+from core.pdf import new_pdf
 
 CARD_MM = (85.6, 54.0)  # ID-1, the size of a bank card
 

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from .models import Beneficiary
+from beneficiaries.models import Beneficiary
 
 HISTORY_SHOWN = 50
 

@@ -8,11 +8,10 @@ from django.conf import settings
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet, Value
 from rapidfuzz import fuzz
 
+from beneficiaries import names
+from beneficiaries.documents import normalize_document_number
+from beneficiaries.models import Beneficiary, RegistrationAlias, Sex
 from centers.models import Center
-
-from . import names
-from .documents import normalize_document_number
-from .models import Beneficiary, RegistrationAlias, Sex
 
 BIRTH_YEAR_TOLERANCE = 2
 FAMILY_NAME_SIMILARITY = 80  # rapidfuzz ratio of the family-name keys, 0–100

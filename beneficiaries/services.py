@@ -9,10 +9,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from centers import audit
-from centers.models import Center
-
-from .models import (
+from audit import recorder
+from beneficiaries.models import (
     Beneficiary,
     Consent,
     ConsentScope,
@@ -22,7 +20,8 @@ from .models import (
     RegistrationCounter,
     Relationship,
 )
-from .selectors import Candidate
+from beneficiaries.selectors import Candidate
+from centers.models import Center
 
 HOUSEHOLD_FIELDS = ("district", "neighbourhood")
 INHERITED_FROM_HEAD = ("nationality", "population_group", "district", "neighbourhood", "phone")
@@ -276,5 +275,7 @@ def beneficiary_merge(*, survivor: Beneficiary, other: Beneficiary, by) -> Benef
         DuplicateDecision.objects.create(
             kind=DuplicateDecision.Kind.MERGED, beneficiary=survivor, other=other, decided_by=by
         )
-        audit.record(audit.AuditEvent.Action.UPDATE, obj=survivor, actor=by, detail={"merged_from": other.pk})
+        recorder.record(
+            recorder.AuditEvent.Action.UPDATE, obj=survivor, actor=by, detail={"merged_from": other.pk}
+        )
     return survivor

@@ -6,23 +6,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from centers.audit import record_export
+from audit.recorder import record_access, record_export
+from beneficiaries import cards, panels, selectors, services
+from beneficiaries.forms import BeneficiaryForm, ConsentForm, LookupForm, MemberForm, MemberFormSet, MergeForm
+from beneficiaries.history import change_log
+from beneficiaries.models import Beneficiary, Household, Language, Vulnerability
 from centers.permissions import Perm, require_perm
-from services.selectors import person_services
-
-from . import cards, case_services, selectors, services
-from .case_views import case_summary_for
-from .forms import (
-    BeneficiaryForm,
-    ConsentForm,
-    LookupForm,
-    MemberForm,
-    MemberFormSet,
-    MergeForm,
-    SubmissionTokenForm,
-)
-from .history import change_log
-from .models import Beneficiary, Household, Language, Vulnerability
+from core.forms import SubmissionTokenForm
 
 PAGE_SIZE = 25
 
@@ -144,7 +134,7 @@ def detail(request, center, pk):
             _("This record was merged into %(number)s.") % {"number": person.merged_into.registration_number},
         )
         return _to_profile(request, person.merged_into)
-    case_services.access_log_write(request=request, person=person)
+    record_access(user=request.user, center=request.center, path=request.path, person=person)
     household_members = []
     if person.household_id:
         household_members = list(
@@ -160,9 +150,9 @@ def detail(request, center, pk):
         "changes": change_log(person),
         "vulnerability_labels": [Vulnerability(v).label for v in person.vulnerabilities],
         "language_labels": [Language(code).label for code in person.languages],
-        **person_services(person=person, center=request.center),
-        "cases": case_summary_for(request, person),
     }
+    context["profile_panels"], panel_context = panels.profile_panels(request, person)
+    context.update(panel_context)
     return render(request, "beneficiaries/detail.html", context)
 
 

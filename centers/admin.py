@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Center, Membership, Room
+from centers.models import Center, Membership, Room
 
 
 class RoomInline(admin.TabularInline):

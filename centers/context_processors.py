@@ -1,4 +1,4 @@
-from .models import Center
+from centers.models import Center
 
 
 def navigation(request):

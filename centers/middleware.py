@@ -2,8 +2,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.db.models import Q
 from django.http import Http404
 
-from .models import Center, Membership
-from .permissions import perms_for_roles
+from centers.models import Center, Membership
+from centers.permissions import perms_for_roles
 
 
 class CenterScopeMiddleware:

@@ -3,7 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 
-from .models import CENTER_ROLES, Center, Membership, Room
+from centers.models import CENTER_ROLES, Center, Membership, Room
 
 
 def center_list_for(*, user) -> QuerySet[Center]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from centers import views
 
 app_name = "centers"
 
@@ -12,6 +12,4 @@ urlpatterns = [
     path("rooms/<int:pk>/", views.room_detail, name="room_detail"),
     path("rooms/<int:pk>/edit/", views.room_edit, name="room_edit"),
     path("staff/", views.staff, name="staff"),
-    path("costs/", views.costs, name="costs"),
-    path("costs/import/", views.costs_import, name="costs_import"),
 ]

@@ -4,10 +4,10 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from . import selectors, services
-from .forms import CostForm, CostImportForm, RoomForm
-from .models import CostEntry, Role
-from .permissions import Perm, require_perm
+from centers import selectors, services
+from centers.forms import RoomForm
+from centers.models import Role
+from centers.permissions import Perm, require_perm
 
 
 @login_required
@@ -82,34 +82,3 @@ def room_edit(request, center, pk):
 @require_perm(Perm.VIEW_STAFF)
 def staff(request, center):
     return render(request, "centers/staff.html", {"memberships": selectors.staff_list(center=request.center)})
-
-
-@require_perm(Perm.MANAGE_COSTS)
-def costs(request, center):
-    form = CostForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.cost_record(center=request.center, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Cost recorded."))
-            return redirect("centers:costs", center=request.center.code)
-    entries = CostEntry.objects.in_center(request.center).select_related("funding_source")[:120]
-    return render(
-        request, "centers/costs.html", {"form": form, "entries": entries, "import_form": CostImportForm()}
-    )
-
-
-@require_perm(Perm.MANAGE_COSTS)
-def costs_import(request, center):
-    form = CostImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            count = services.costs_import(center=request.center, upload=form.cleaned_data["file"])
-        except ValidationError as exc:
-            form.add_error("file", exc)
-        else:
-            messages.success(request, _("%(count)d costs imported.") % {"count": count})
-            return redirect("centers:costs", center=request.center.code)
-    return render(request, "centers/costs_import.html", {"form": form})

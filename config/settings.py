@@ -59,10 +59,19 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",  # authenticator apps
     "django_otp.plugins.otp_static",  # one-time recovery codes
     "csp",
+    # Toplum, one app per subject, in the order of DESIGN.md: each imports only apps above it.
+    "core",
     "centers",
+    "accounts",
+    "audit",
     "beneficiaries",
     "services",
+    "cases",
+    "listening",
+    "finance",
     "reports",
+    "privacy",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -75,12 +84,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "centers.security.SessionLimitMiddleware",
-    "centers.security.TwoFactorRequiredMiddleware",
-    "centers.audit.AuditContextMiddleware",
+    "accounts.security.SessionLimitMiddleware",
+    "accounts.security.TwoFactorRequiredMiddleware",
+    "audit.recorder.AuditContextMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    "centers.security.NoStoreMiddleware",
+    "accounts.security.NoStoreMiddleware",
     "centers.middleware.CenterScopeMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, so that a lockout answers before any view runs.
@@ -134,7 +143,7 @@ AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_DISABLE_ACCESS_LOG = True  # logins are in our own audit trail
 AXES_VERBOSE = False
 
@@ -214,11 +223,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=0),
     },
     "retention-anonymise": {
-        "task": "beneficiaries.tasks.anonymise_inactive_people",
+        "task": "privacy.tasks.anonymise_inactive_people",
         "schedule": crontab(hour=2, minute=15),
     },
     "follow-ups-due-today": {
-        "task": "beneficiaries.tasks.notify_follow_ups_due",
+        "task": "cases.tasks.notify_follow_ups_due",
         "schedule": crontab(hour=7, minute=30),
     },
 }

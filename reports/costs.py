@@ -5,9 +5,8 @@ from decimal import Decimal
 
 from django.db.models import Case, DecimalField, ExpressionWrapper, F, OuterRef, Subquery, Sum, Value, When
 
-from centers.models import CostEntry, Currency, ExchangeRate, FundingSource
-
-from .reach import ALL
+from core.counting import ALL
+from finance.models import CostEntry, Currency, ExchangeRate, FundingSource
 
 USD_RANGE = (40, 80)  # the case study's cost per beneficiary, for comparison
 

@@ -5,11 +5,12 @@ from decimal import Decimal
 
 from django.db.models import Q, Sum
 
-from centers.models import Center, CostEntry
-
-from . import costs as money
-from .models import MonthlyReach
-from .reach import ALL, reach_by_month
+from centers.models import Center
+from core.counting import ALL
+from finance.models import CostEntry
+from reports import costs as money
+from reports.models import MonthlyReach
+from reports.reach import reach_by_month
 
 BAR_MAX = 120  # pixels
 

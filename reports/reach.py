@@ -14,13 +14,10 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.db.models import Count, F, Q, Value
 
-from beneficiaries.models import Beneficiary, FollowUp
+from beneficiaries.models import Beneficiary
+from cases.models import FollowUp
+from core.counting import AGE_BANDS, ALL, GROUPS, SEXES  # noqa: F401 - the vocabulary of reach
 from services.models import Attendance, ServiceCategory, ServiceDelivery
-
-AGE_BANDS = [("0-4", 0, 4), ("5-11", 5, 11), ("12-17", 12, 17), ("18-59", 18, 59), ("60+", 60, 200)]
-SEXES = ["female", "male", "unknown"]
-GROUPS = ["migrant", "host"]
-ALL = "*"  # the total of a dimension (every centre, every category)
 
 
 @dataclass

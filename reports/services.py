@@ -7,17 +7,17 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from centers.models import Center
-from services.listening import feedback_counts
-
-from . import costs as money
-from . import exports
-from .models import MonthlyReach, ReportRun
-from .reach import ALL, course_attendance, reach, reach_by_month
+from core.counting import ALL
+from listening.selectors import feedback_counts
+from reports import costs as money
+from reports import exports
+from reports.models import MonthlyReach, ReportRun
+from reports.reach import course_attendance, reach, reach_by_month
 
 
 def report_request(*, center: Center | None, start: dt.date, end: dt.date, by=None) -> ReportRun:
     """Queue a build, or return the one already queued or running for the same parameters."""
-    from .tasks import build_report
+    from reports.tasks import build_report
 
     scope = center.code if center else "national"
     running = ReportRun.objects.filter(

@@ -4,8 +4,8 @@ from celery import shared_task
 from django.db import OperationalError
 from django.utils import timezone
 
-from .models import ReportRun
-from .services import monthly_reach_refresh, monthly_reports_request, report_build
+from reports.models import ReportRun
+from reports.services import monthly_reach_refresh, monthly_reports_request, report_build
 
 
 @shared_task(bind=True, acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)

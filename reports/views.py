@@ -5,14 +5,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from centers.audit import record_export
+from audit.recorder import record_export
 from centers.models import Role
 from centers.permissions import Perm, require_national_role, require_perm
-
-from . import exports, services
-from .dashboard import dashboard
-from .forms import MonthForm
-from .models import ReportRun
+from reports import exports, services
+from reports.dashboard import dashboard
+from reports.forms import MonthForm
+from reports.models import ReportRun
 
 FORMATS = ["xlsx", "csv", "hxl", "pdf"]
 
@@ -32,8 +31,8 @@ def _center_urls(request):
 
 def _national_urls():
     return (
-        lambda run: reverse("national_report", kwargs={"pk": run.pk}),
-        lambda run, fmt: reverse("national_report_download", kwargs={"pk": run.pk, "fmt": fmt}),
+        lambda run: reverse("reports:national_report", kwargs={"pk": run.pk}),
+        lambda run, fmt: reverse("reports:national_report_download", kwargs={"pk": run.pk, "fmt": fmt}),
     )
 
 

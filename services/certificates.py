@@ -2,9 +2,8 @@
 
 from django.utils.translation import gettext as _
 
-from centers.pdf import new_pdf
-
-from .models import Enrollment
+from core.pdf import new_pdf
+from services.models import Enrollment
 
 
 def certificate_pdf(enrollment: Enrollment) -> bytes:

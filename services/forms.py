@@ -2,8 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from centers.selectors import active_staff
-
-from .models import Activity, ActivitySlot, ServiceDelivery, Session
+from services.models import Activity, ActivitySlot, ServiceDelivery, Session
 
 
 class ActivityForm(forms.ModelForm):

@@ -10,8 +10,7 @@ from beneficiaries.models import Beneficiary
 from beneficiaries.selectors import beneficiary_for_number, beneficiary_search
 from centers.models import Center
 from centers.permissions import Perm
-
-from .models import Activity, Attendance, CheckIn, DeskMessage, Enrollment, ServiceDelivery, Session
+from services.models import Activity, Attendance, CheckIn, DeskMessage, Enrollment, ServiceDelivery, Session
 
 PLACE_HOLDING = [Enrollment.Status.ENROLLED, Enrollment.Status.OFFERED]
 ON_REGISTER = [Enrollment.Status.ENROLLED, Enrollment.Status.OFFERED, Enrollment.Status.COMPLETED]

@@ -9,11 +9,10 @@ from django.utils import timezone
 from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 
+from audit import recorder
 from beneficiaries.models import Beneficiary
-from centers import audit
 from centers.models import Center, Room
-
-from .models import (
+from services.models import (
     Activity,
     ActivitySlot,
     Attendance,
@@ -314,8 +313,8 @@ def register_save(
         Attendance.objects.bulk_update(changed, ["present", "recorded_by", "recorded_at"])
         Session.objects.filter(pk=session.pk).update(register_saved_at=now)
         # Bulk writes send no signals: the register says itself what it changed.
-        audit.record(
-            audit.AuditEvent.Action.UPDATE, obj=session, actor=by, center_id=session.activity.center_id,
+        recorder.record(
+            recorder.AuditEvent.Action.UPDATE, obj=session, actor=by, center_id=session.activity.center_id,
             detail={"register": True, "new_marks": len(new), "changed_marks": len(changed)},
         )  # fmt: skip
     present = sum(marks.values())

@@ -6,14 +6,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from audit.recorder import record_export
 from beneficiaries.models import Beneficiary
 from beneficiaries.selectors import beneficiary_for_number
-from centers.audit import record_export
 from centers.permissions import Perm, require_perm
-
-from . import selectors, services
-from .certificates import certificate_pdf
-from .forms import (
+from services import selectors, services
+from services.certificates import certificate_pdf
+from services.forms import (
     ActivityForm,
     DeliveryForm,
     DeskMessageForm,
@@ -22,7 +21,7 @@ from .forms import (
     SlotFormSet,
     WalkInForm,
 )
-from .models import Activity, DeskMessage, Enrollment
+from services.models import Activity, DeskMessage, Enrollment
 
 
 def _activity(request, pk):

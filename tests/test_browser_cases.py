@@ -3,8 +3,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from beneficiaries.models import Case, Referral
 from beneficiaries.tests.factories import BeneficiaryFactory
+from cases.models import Case, Referral
 from tests.test_browser_foundation import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]

@@ -3,7 +3,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from services.models import NeedsInterview, OutreachVisit
+from listening.models import NeedsInterview, OutreachVisit
 from tests.test_browser_foundation import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]

@@ -28,11 +28,11 @@ FORM_PAGES = [
     "beneficiaries:edit", "beneficiaries:lookup", "beneficiaries:member_add", "beneficiaries:merge",
     "beneficiaries:register", "cases:close_request", "cases:follow_up_add",
     "cases:goal_add", "cases:note_add", "cases:open", "cases:referral_add", "cases:transfer_request",
-    "centers:costs", "centers:costs_import", "centers:room_create", "centers:room_edit", "reports:index",
+    "finance:costs", "finance:costs_import", "centers:room_create", "centers:room_edit", "reports:index",
     "services:activity_create", "services:activity_edit", "services:delivery_record",
     "services:desk_message_leave", "services:register", "services:session_add", "services:today",
-    "services:visit_create", "services:visit_edit", "services:visit_detail", "services:interview_import", "services:feedback_create",
-    "services:feedback_detail", "services:needs_offer", "services:feedback_list",
+    "listening:visit_create", "listening:visit_edit", "listening:visit_detail", "listening:interview_import", "listening:feedback_create",
+    "listening:feedback_detail", "listening:needs_offer", "listening:feedback_list",
 ]  # fmt: skip
 # Pages whose form posts to another URL, fuzzed there.
 FORMS_POSTED_ELSEWHERE = {"services:activity_detail": "services:enrol"}
@@ -51,7 +51,7 @@ def _tables() -> list[str]:
     """Every table whose rows a refused submission must not change (not the audit trail or logins)."""
     from django.apps import apps
 
-    skip = ("centers_auditevent", "axes_", "django_session", "otp_")
+    skip = ("audit_auditevent", "axes_", "django_session", "otp_")
     names = [
         m._meta.db_table
         for m in apps.get_models(include_auto_created=True)
@@ -125,7 +125,7 @@ GLOBAL_FORMS = {
     "password_change": ("reception", None),
     "two_factor_setup": ("center_manager", None),
     "two_factor_verify": ("center_manager", None),
-    "subject_anonymise": ("data_protection_officer", "subject_detail"),
+    "privacy:subject_anonymise": ("data_protection_officer", "privacy:subject_detail"),
 }
 
 
@@ -141,7 +141,7 @@ def _global_target(client, world, name):
         force_login_password_only(client, manager)  # the code step is what is fuzzed
     elif role:
         client.force_login(world.user("ANK", role))
-    kwargs = {"pk": world.people["ANK"].pk} if name == "subject_anonymise" else {}
+    kwargs = {"pk": world.people["ANK"].pk} if name == "privacy:subject_anonymise" else {}
     url = reverse(name, kwargs=kwargs)
     shown = reverse(page, kwargs=kwargs) if page else url
     return url, _forms_in(client.get(shown).context)

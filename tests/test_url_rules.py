@@ -49,8 +49,8 @@ CENTER_URLS = {
     "centers:room_create": Rule(allowed={"center_manager"}),
     "centers:room_edit": Rule(allowed={"center_manager"}, objects={"pk": "rooms"}),
     "centers:staff": Rule(allowed={"center_manager"}),
-    "centers:costs": Rule(allowed={"center_manager"}),
-    "centers:costs_import": Rule(allowed={"center_manager"}),
+    "finance:costs": Rule(allowed={"center_manager"}),
+    "finance:costs_import": Rule(allowed={"center_manager"}),
     "beneficiaries:search": Rule(allowed=READ_PEOPLE),
     "beneficiaries:lookup": Rule(allowed=READ_PEOPLE),
     "beneficiaries:register": Rule(allowed=FRONT_DESK),
@@ -82,19 +82,19 @@ CENTER_URLS = {
     "services:desk_message_done": Rule(
         allowed=CHECK_IN, objects={"pk": "desk_messages"}, method="post", ok=302
     ),
-    "services:needs_offer": Rule(allowed=NEEDS),
-    "services:needs_offer_export": Rule(allowed=NEEDS, extra={"fmt": "xlsx"}),
-    "services:visit_list": Rule(allowed=OUTREACH),
-    "services:visit_create": Rule(allowed=OUTREACH),
-    "services:visit_detail": Rule(allowed=OUTREACH, objects={"pk": "visits"}),
-    "services:visit_edit": Rule(allowed=OUTREACH, objects={"pk": "visits"}),
-    "services:interview_remove": Rule(allowed=OUTREACH, objects={"pk": "interviews"}, method="post", ok=302),
-    "services:xlsform": Rule(allowed=OUTREACH),
-    "services:interview_import": Rule(allowed=OUTREACH),
-    "services:feedback_list": Rule(allowed=VIEW_FEEDBACK),
-    "services:feedback_create": Rule(allowed=RECORD_FEEDBACK),
+    "listening:needs_offer": Rule(allowed=NEEDS),
+    "listening:needs_offer_export": Rule(allowed=NEEDS, extra={"fmt": "xlsx"}),
+    "listening:visit_list": Rule(allowed=OUTREACH),
+    "listening:visit_create": Rule(allowed=OUTREACH),
+    "listening:visit_detail": Rule(allowed=OUTREACH, objects={"pk": "visits"}),
+    "listening:visit_edit": Rule(allowed=OUTREACH, objects={"pk": "visits"}),
+    "listening:interview_remove": Rule(allowed=OUTREACH, objects={"pk": "interviews"}, method="post", ok=302),
+    "listening:xlsform": Rule(allowed=OUTREACH),
+    "listening:interview_import": Rule(allowed=OUTREACH),
+    "listening:feedback_list": Rule(allowed=VIEW_FEEDBACK),
+    "listening:feedback_create": Rule(allowed=RECORD_FEEDBACK),
     # The DPO reads feedback but may not answer it: 403 on POST (test_listening).
-    "services:feedback_detail": Rule(allowed=VIEW_FEEDBACK, objects={"pk": "feedback"}),
+    "listening:feedback_detail": Rule(allowed=VIEW_FEEDBACK, objects={"pk": "feedback"}),
     "cases:caseload": Rule(allowed=VIEW_CASES),
     "cases:supervision": Rule(allowed=VIEW_CASES),
     "cases:partners": Rule(allowed=VIEW_CASES),
@@ -144,17 +144,19 @@ DPO = {"data_protection_officer"}
 NATIONAL = {"national_manager"}
 # Walked with every role of ANK and both national roles, like CENTER_URLS.
 GLOBAL_ROLE_URLS = {
-    "audit_events": GlobalRule(allowed=DPO),
-    "audit_export": GlobalRule(allowed=DPO),
-    "access_log": GlobalRule(allowed=DPO),
-    "subject_search": GlobalRule(allowed=DPO),
-    "subject_detail": GlobalRule(allowed=DPO, kwargs={"pk": "person"}, denied=404),
-    "subject_export": GlobalRule(allowed=DPO, kwargs={"pk": "person", "fmt": "json"}, denied=404),
-    "subject_anonymise": GlobalRule(allowed=DPO, kwargs={"pk": "person"}, method="post", denied=404),
-    "national_dashboard": GlobalRule(allowed=NATIONAL),
-    "national_reports": GlobalRule(allowed=NATIONAL),
-    "national_report": GlobalRule(allowed=NATIONAL, kwargs={"pk": "national_report"}),
-    "national_report_download": GlobalRule(allowed=NATIONAL, kwargs={"pk": "national_report", "fmt": "xlsx"}),
+    "privacy:audit_events": GlobalRule(allowed=DPO),
+    "privacy:audit_export": GlobalRule(allowed=DPO),
+    "privacy:access_log": GlobalRule(allowed=DPO),
+    "privacy:subject_search": GlobalRule(allowed=DPO),
+    "privacy:subject_detail": GlobalRule(allowed=DPO, kwargs={"pk": "person"}, denied=404),
+    "privacy:subject_export": GlobalRule(allowed=DPO, kwargs={"pk": "person", "fmt": "json"}, denied=404),
+    "privacy:subject_anonymise": GlobalRule(allowed=DPO, kwargs={"pk": "person"}, method="post", denied=404),
+    "reports:national_dashboard": GlobalRule(allowed=NATIONAL),
+    "reports:national_reports": GlobalRule(allowed=NATIONAL),
+    "reports:national_report": GlobalRule(allowed=NATIONAL, kwargs={"pk": "reports:national_report"}),
+    "reports:national_report_download": GlobalRule(
+        allowed=NATIONAL, kwargs={"pk": "reports:national_report", "fmt": "xlsx"}
+    ),
 }
 # URLs every logged-in user (or anyone) may use, and why they need no rule.
 GLOBAL_URLS = {
@@ -205,7 +207,7 @@ def _global_url(world, name):
     kwargs = dict(GLOBAL_ROLE_URLS[name].kwargs)
     if kwargs.get("pk") == "person":
         kwargs["pk"] = world.people["ANK"].pk
-    elif kwargs.get("pk") == "national_report":
+    elif kwargs.get("pk") == "reports:national_report":
         kwargs["pk"] = world.report_runs["national"].pk
     return reverse(name, kwargs=kwargs)
 

@@ -7,7 +7,8 @@ from django.core.management import CommandError, call_command
 from django.db import IntegrityError
 from django.urls import reverse
 
-from beneficiaries.models import Beneficiary, Case, Transfer
+from beneficiaries.models import Beneficiary
+from cases.models import Case, Transfer
 from centers.models import Center, Membership
 from centers.tests.factories import MembershipFactory, UserFactory
 from services.models import Activity, Attendance

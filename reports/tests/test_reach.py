@@ -6,9 +6,11 @@ from collections import defaultdict
 
 import pytest
 
-from beneficiaries.models import Beneficiary, Case, FollowUp
+from beneficiaries.models import Beneficiary
 from beneficiaries.tests.factories import BeneficiaryFactory
-from reports.reach import AGE_BANDS, ALL, reach
+from cases.models import Case, FollowUp
+from core.counting import AGE_BANDS, ALL
+from reports.reach import reach
 from services.models import Attendance, ServiceCategory, ServiceDelivery, Session
 from services.tests.factories import ActivityFactory
 

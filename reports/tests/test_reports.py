@@ -8,11 +8,11 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from beneficiaries.tests.factories import BeneficiaryFactory
-from centers.models import CostEntry, ExchangeRate, FundingSource
+from core.counting import ALL, small_cell
+from core.tables import safe, to_csv
+from finance.models import CostEntry, ExchangeRate, FundingSource
 from reports import costs as money
-from reports.exports import safe, small_cell, to_csv
 from reports.models import ReportRun
-from reports.reach import ALL
 from reports.services import monthly_reports_request, report_request
 from services.models import Attendance, Session
 from services.tests.factories import ActivityFactory
@@ -261,10 +261,10 @@ def test_dashboards_show_twelve_months_of_reach_cost_and_runway(
     # category, national), 8 costs per month, 9 centre codes, 10-12 runway (spent, recent, sources),
     # 13-14 navigation, 15-17 session save: the same whatever the number of months, centres or people.
     with django_assert_max_num_queries(17):
-        page = client.get(reverse("national_dashboard")).content.decode()
+        page = client.get(reverse("reports:national_dashboard")).content.decode()
     assert "People reached by centre" in page and "IST" in page
     client.force_login(world.user("ANK", "center_manager"))
-    assert client.get(reverse("national_dashboard")).status_code == 403
+    assert client.get(reverse("reports:national_dashboard")).status_code == 403
 
 
 def test_year_to_date_counts_distinct_people_not_the_sum_of_months(world, october):
@@ -321,24 +321,25 @@ def test_a_national_manager_builds_and_downloads_the_national_report(
 ):
     client.force_login(world.user(None, "national_manager"))
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("national_reports"), {"month": "2026-10"})
+        response = client.post(reverse("reports:national_reports"), {"month": "2026-10"})
     run = ReportRun.objects.exclude(pk=world.report_runs["national"].pk).get(scope="national")
-    assert response["Location"] == reverse("national_report", kwargs={"pk": run.pk})
+    assert response["Location"] == reverse("reports:national_report", kwargs={"pk": run.pk})
     assert run.status == "done"
-    page = client.get(reverse("national_report", kwargs={"pk": run.pk})).content.decode()
-    assert reverse("national_report_download", kwargs={"pk": run.pk, "fmt": "pdf"}) in page
+    page = client.get(reverse("reports:national_report", kwargs={"pk": run.pk})).content.decode()
+    assert reverse("reports:national_report_download", kwargs={"pk": run.pk, "fmt": "pdf"}) in page
     csv_text = client.get(
-        reverse("national_report_download", kwargs={"pk": run.pk, "fmt": "csv"})
+        reverse("reports:national_report_download", kwargs={"pk": run.pk, "fmt": "csv"})
     ).content.decode("utf-8-sig")
     assert "All centres,*,female,18-59,migrant,7" in csv_text
     # A centre's run is not reachable through the national pages, and centre staff cannot open them.
     assert (
-        client.get(reverse("national_report", kwargs={"pk": world.report_runs["ANK"].pk})).status_code == 404
+        client.get(reverse("reports:national_report", kwargs={"pk": world.report_runs["ANK"].pk})).status_code
+        == 404
     )
     for role in ("center_manager", "data_protection_officer"):
         client.force_login(world.user("ANK", role) if role == "center_manager" else world.user(None, role))
-        assert client.get(reverse("national_reports")).status_code == 403
-        assert client.get(reverse("national_report", kwargs={"pk": run.pk})).status_code == 403
+        assert client.get(reverse("reports:national_reports")).status_code == 403
+        assert client.get(reverse("reports:national_report", kwargs={"pk": run.pk})).status_code == 403
 
 
 def test_the_dashboard_reads_closed_months_from_the_store_and_counts_the_current_one(world, october):

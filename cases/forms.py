@@ -1,0 +1,103 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from centers.models import Center, Role
+from centers.selectors import active_staff
+from core.forms import StaffChoiceField
+
+from .models import REFERRAL_FIELDS, Case, CaseGoal, FollowUp, LegalBasis, Partner, Referral
+
+
+def _staff(center: Center, *roles):
+    return active_staff(center=center, roles=roles)
+
+
+class CaseOpenForm(forms.ModelForm):
+    class Meta:
+        model = Case
+        field_classes = {"psychologists": StaffChoiceField}
+        fields = [
+            "reason", "legal_basis", "risk_level", "caseworker", "supervisor", "psychologists", "covers_household",
+        ]  # fmt: skip
+        widgets = {"reason": forms.Textarea(attrs={"rows": 3}), "psychologists": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, center: Center, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["caseworker"].queryset = _staff(center, Role.SOCIAL_WORKER, Role.CENTER_MANAGER)
+        self.fields["supervisor"].queryset = _staff(
+            center, Role.SOCIAL_WORKER, Role.PSYCHOLOGIST, Role.CENTER_MANAGER
+        )
+        self.fields["psychologists"].queryset = _staff(center, Role.PSYCHOLOGIST)
+        # The basis is a decision to make each time, not a default to accept.
+        legal_basis = self.fields["legal_basis"]
+        legal_basis.choices = [("", "---------"), *LegalBasis.choices]
+        legal_basis.initial = None
+        legal_basis.required = True
+
+    def clean(self):
+        data = super().clean()
+        if data.get("supervisor") and data.get("supervisor") == data.get("caseworker"):
+            self.add_error("supervisor", _("The supervisor cannot be the caseworker."))
+        return data
+
+
+class FollowUpForm(forms.ModelForm):
+    class Meta:
+        model = FollowUp
+        fields = ["date", "type", "summary", "actions_agreed", "next_date"]
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}),
+            "next_date": forms.DateInput(attrs={"type": "date"}),
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "actions_agreed": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class GoalForm(forms.ModelForm):
+    class Meta:
+        model = CaseGoal
+        fields = ["goal", "action", "due_on"]
+        widgets = {"due_on": forms.DateInput(attrs={"type": "date"})}
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label=_("Confidential note"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+
+class ReferralForm(forms.ModelForm):
+    shared_fields = forms.MultipleChoiceField(
+        label=_("Data shared with the partner"),
+        choices=list(REFERRAL_FIELDS.items()),
+        widget=forms.CheckboxSelectMultiple,
+        initial=["full_name", "date_of_birth", "phone"],
+    )
+
+    class Meta:
+        model = Referral
+        fields = ["partner", "reason", "urgency", "shared_fields"]
+        widgets = {"reason": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].queryset = Partner.objects.filter(is_active=True)
+
+
+class CloseForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for closing"), max_length=255)
+
+
+class TransferForm(forms.Form):
+    to_center = forms.ModelChoiceField(
+        label=_("To centre"), queryset=Center.objects.filter(status=Center.Status.OPEN)
+    )
+    reason = forms.CharField(
+        label=_("Reason"), max_length=255, help_text=_("For example: the family moved to Konya.")
+    )
+
+    def __init__(self, *args, center: Center, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_center"].queryset = Center.objects.filter(status=Center.Status.OPEN).exclude(
+            pk=center.pk
+        )

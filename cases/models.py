@@ -1,0 +1,284 @@
+"""Case management: case files, plans, follow-ups, confidential notes, partners, referrals, transfers."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from beneficiaries.models import Beneficiary
+from centers.models import Center, CenterScopedQuerySet, Role
+
+
+class RiskLevel(models.TextChoices):
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+
+
+class LegalBasis(models.TextChoices):
+    """Why the centre may hold a case file (KVKK art. 5-6; ICRC Handbook ch. 3)."""
+
+    CONSENT = "consent", _("Consent of the person")
+    VITAL_INTEREST = "vital_interest", _("Vital interest (protection of life or safety)")
+    PUBLIC_INTEREST = "public_interest", _("Public interest / humanitarian mandate")
+    LEGITIMATE_INTEREST = "legitimate_interest", _("Legitimate interest")
+    LEGAL_OBLIGATION = "legal_obligation", _("Legal obligation")
+
+
+class Case(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        ACTIVE = "active", _("Active")
+        ON_HOLD = "on_hold", _("On hold")
+        CLOSURE_REQUESTED = "closure_requested", _("Closure awaiting approval")
+        CLOSED = "closed", _("Closed")
+
+    center = models.ForeignKey(
+        Center, on_delete=models.PROTECT, related_name="cases", verbose_name=_("centre")
+    )
+    beneficiary = models.ForeignKey(
+        Beneficiary, on_delete=models.PROTECT, related_name="cases", verbose_name=_("person")
+    )
+    covers_household = models.BooleanField(_("covers the household"), default=False)
+    caseworker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="caseload",
+        verbose_name=_("caseworker"),
+    )
+    supervisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="supervised_cases",
+        verbose_name=_("supervisor"),
+    )  # fmt: skip
+    psychologists = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="psychosocial_cases",
+        verbose_name=_("psychologists"),
+    )
+    risk_level = models.CharField(_("risk level"), max_length=8, choices=RiskLevel, default=RiskLevel.MEDIUM)
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.OPEN)
+    reason = models.TextField(_("why the case is opened"), max_length=2000)
+    legal_basis = models.CharField(
+        _("legal basis"), max_length=24, choices=LegalBasis, default=LegalBasis.CONSENT,
+        help_text=_("Why the centre may keep this file. Without consent, say which other basis applies."),
+    )  # fmt: skip
+    opened_at = models.DateTimeField(_("opened"), default=timezone.now)
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    closure_reason = models.CharField(_("reason for closing"), max_length=255, blank=True)
+    closure_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    objects = CenterScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-opened_at"]
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        indexes = [models.Index(fields=["caseworker", "status"], name="case_caseworker_status")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="closed") | Q(closed_at__isnull=False), name="closed_case_has_a_date"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("Case of %(person)s") % {"person": self.beneficiary.full_name}
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != self.Status.CLOSED
+
+
+class CaseGoal(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="goals")
+    goal = models.CharField(_("goal"), max_length=255)
+    action = models.CharField(_("action"), max_length=255, blank=True)
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["done_on", "due_on", "pk"]
+        verbose_name = _("goal")
+        verbose_name_plural = _("goals")
+
+    def __str__(self) -> str:
+        return self.goal
+
+
+class FollowUp(models.Model):
+    """A case-management contact: counted in category F on its date and centre."""
+
+    class Type(models.TextChoices):
+        HOME_VISIT = "home_visit", _("Home visit")
+        PHONE = "phone", _("Phone call")
+        IN_CENTRE = "in_centre", _("In the centre")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="follow_ups")
+    center = models.ForeignKey(Center, on_delete=models.PROTECT, related_name="+")
+    date = models.DateField(_("date"), default=timezone.localdate)
+    type = models.CharField(_("type"), max_length=12, choices=Type)
+    summary = models.TextField(_("summary"), max_length=4000)
+    actions_agreed = models.TextField(_("actions agreed"), max_length=2000, blank=True)
+    next_date = models.DateField(_("next follow-up"), null=True, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        indexes = [models.Index(fields=["center", "date"], name="followup_center_date")]
+
+    def __str__(self) -> str:
+        return f"{self.get_type_display()} · {self.date}"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.date and self.date > timezone.localdate():
+            errors["date"] = _("This date is in the future.")
+        if self.next_date and self.date and self.next_date <= self.date:
+            errors["next_date"] = _("The next follow-up must come after this one.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class ConfidentialNoteQuerySet(models.QuerySet):
+    def readable_by(self, user) -> "ConfidentialNoteQuerySet":
+        """The author, the psychologists assigned to the case, and the case supervisor
+        when they are themselves a psychologist of that centre (the clinical supervisor).
+        Nobody else: not the centre manager, not national roles, not the DPO."""
+        if not user.is_authenticated:
+            return self.none()
+        clinical_centres = user.memberships.filter(role=Role.PSYCHOLOGIST).values("center_id")
+        return self.filter(
+            Q(author=user)
+            | Q(case__psychologists=user)
+            | Q(case__supervisor=user, case__center_id__in=clinical_centres)
+        ).distinct()
+
+
+class ConfidentialNote(models.Model):
+    """Psychosocial notes. Never listed, searched, exported, mailed or logged elsewhere."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="confidential_notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("note"), max_length=10_000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ConfidentialNoteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("confidential note")
+        verbose_name_plural = _("confidential notes")
+
+    def __str__(self) -> str:
+        return _("Confidential note %(pk)s") % {"pk": self.pk}  # never the text
+
+
+class Partner(models.Model):
+    class Kind(models.TextChoices):
+        MINISTRY = "ministry", _("Ministry")
+        MUNICIPALITY = "municipality", _("Municipality")
+        NGO = "ngo", _("NGO")
+        UN_AGENCY = "un_agency", _("UN agency")
+
+    name = models.CharField(_("name"), max_length=160, unique=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind)
+    services = models.TextField(_("services offered"), blank=True)
+    contact = models.CharField(_("contact"), max_length=255, blank=True)
+    city = models.CharField(_("city"), max_length=80, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["kind", "name"]
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# Fields a referral letter may carry, each allowed only with referral consent.
+REFERRAL_FIELDS = {
+    "full_name": _("Name"),
+    "date_of_birth": _("Date of birth"),
+    "sex": _("Sex"),
+    "nationality": _("Nationality"),
+    "phone": _("Phone"),
+    "document": _("Identity document"),
+    "address": _("District"),
+    "languages": _("Languages"),
+}
+
+
+class Referral(models.Model):
+    class Urgency(models.TextChoices):
+        ROUTINE = "routine", _("Routine")
+        URGENT = "urgent", _("Urgent")
+        EMERGENCY = "emergency", _("Emergency")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SENT = "sent", _("Sent")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        COMPLETED = "completed", _("Completed")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="referrals")
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, verbose_name=_("partner"))
+    reason = models.TextField(_("reason"), max_length=2000)
+    urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency, default=Urgency.ROUTINE)
+    shared_fields = models.JSONField(_("data shared"), default=list)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_on = models.DateField(_("sent on"), null=True, blank=True)
+    answered_on = models.DateField(_("answered on"), null=True, blank=True)
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+
+    def __str__(self) -> str:
+        return f"{self.partner} · {self.get_status_display()}"
+
+
+class Transfer(models.Model):
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Requested")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="transfers")
+    from_center = models.ForeignKey(Center, on_delete=models.PROTECT, related_name="+")
+    to_center = models.ForeignKey(
+        Center, on_delete=models.PROTECT, related_name="+", verbose_name=_("to centre")
+    )
+    reason = models.CharField(_("reason"), max_length=255)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.REQUESTED)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(status="requested"), name="one_open_transfer_per_case"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.from_center_id} → {self.to_center_id}"

@@ -1,0 +1,233 @@
+"""Writes for case management. Domain errors are ValidationErrors with words for the page."""
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit import recorder
+from beneficiaries.models import Beneficiary, ConsentScope
+from cases.models import REFERRAL_FIELDS, Case, CaseGoal, ConfidentialNote, FollowUp, Referral, Transfer
+from centers.models import Center, Role
+
+
+def case_open(*, center: Center, person: Beneficiary, by, caseworker, reason: str, risk_level: str,
+              legal_basis: str, supervisor=None, covers_household: bool = False, psychologists=()) -> Case:  # fmt: skip
+    case = Case(
+        center=center, beneficiary=person, caseworker=caseworker, supervisor=supervisor, reason=reason,
+        risk_level=risk_level, legal_basis=legal_basis, covers_household=covers_household, opened_by=by,
+    )  # fmt: skip
+    case.full_clean()
+    with transaction.atomic():
+        case.save()
+        case.psychologists.set(psychologists)
+    return case
+
+
+def _require_open(case: Case) -> None:
+    if not case.is_open:
+        raise ValidationError(_("This case is closed."))
+
+
+def follow_up_record(*, case: Case, by, **data) -> FollowUp:
+    _require_open(case)
+    follow_up = FollowUp(case=case, center=case.center, by=by, **data)
+    follow_up.full_clean()
+    with transaction.atomic():
+        follow_up.save()
+        Case.objects.filter(pk=case.pk, status=Case.Status.OPEN).update(status=Case.Status.ACTIVE)
+    return follow_up
+
+
+def goal_add(*, case: Case, **data) -> CaseGoal:
+    _require_open(case)
+    goal = CaseGoal(case=case, **data)
+    goal.full_clean()
+    goal.save()
+    return goal
+
+
+def goal_done(*, goal: CaseGoal) -> None:
+    CaseGoal.objects.filter(pk=goal.pk, done_on__isnull=True).update(done_on=timezone.localdate())
+
+
+def note_add(*, case: Case, author, text: str) -> ConfidentialNote:
+    """Only a psychologist of the case's centre writes confidential notes; they join the case's psychologists."""
+    if not author.memberships.filter(center=case.center, role=Role.PSYCHOLOGIST).exists():
+        raise PermissionDenied
+    note = ConfidentialNote(case=case, author=author, text=text)
+    note.full_clean()
+    with transaction.atomic():
+        note.save()
+        case.psychologists.add(author)
+    return note
+
+
+def referral_consent_given(person: Beneficiary) -> bool:
+    consent = person.consents.filter(scope=ConsentScope.REFERRAL_DATA_SHARING).first()
+    return bool(consent and consent.is_active)
+
+
+def referral_create(
+    *, case: Case, by, partner, reason: str, urgency: str, shared_fields: list[str]
+) -> Referral:
+    _require_open(case)
+    if not referral_consent_given(case.beneficiary):
+        raise ValidationError(
+            _("%(name)s has not consented to sharing data for referrals. Record their consent first.")
+            % {"name": case.beneficiary.full_name}
+        )
+    unknown = set(shared_fields) - set(REFERRAL_FIELDS)
+    if unknown:
+        raise ValidationError(_("Unknown field: %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
+    referral = Referral(
+        case=case, created_by=by, partner=partner, reason=reason, urgency=urgency, shared_fields=shared_fields
+    )
+    referral.full_clean()
+    referral.save()
+    return referral
+
+
+_REFERRAL_STEPS = {
+    "send": ({Referral.Status.DRAFT}, Referral.Status.SENT, "sent_on"),
+    "accept": ({Referral.Status.SENT}, Referral.Status.ACCEPTED, "answered_on"),
+    "decline": ({Referral.Status.SENT}, Referral.Status.DECLINED, "answered_on"),
+    "complete": ({Referral.Status.ACCEPTED}, Referral.Status.COMPLETED, "completed_on"),
+}
+
+
+def referral_advance(*, referral: Referral, action: str, outcome: str = "") -> Referral:
+    if action not in _REFERRAL_STEPS:
+        raise ValidationError(_("Unknown action."))
+    before, after, date_field = _REFERRAL_STEPS[action]
+    with transaction.atomic():
+        referral = (
+            Referral.objects.select_for_update().select_related("case__beneficiary").get(pk=referral.pk)
+        )
+        if referral.status not in before:
+            raise ValidationError(
+                _("This referral is “%(status)s”: that is not possible now.")
+                % {"status": referral.get_status_display()}
+            )
+        if action == "send" and not referral_consent_given(referral.case.beneficiary):
+            # Consent can be withdrawn between drafting and sending: sharing stops at once.
+            raise ValidationError(
+                _("Consent to share data for referrals was withdrawn: this referral cannot be sent.")
+            )
+        referral.status = after
+        setattr(referral, date_field, timezone.localdate())
+        if outcome:
+            referral.outcome = outcome
+        referral.save()
+    return referral
+
+
+def case_close_request(*, case: Case, by, reason: str) -> Case:
+    """The caseworker asks; the supervisor approves. A supervisor closing their own case needs no one."""
+    _require_open(case)
+    if not reason.strip():
+        raise ValidationError(_("Say why the case is closed."))
+    case.closure_reason, case.closure_requested_by = reason, by
+    if case.supervisor_id in (None, by.pk):
+        case.status, case.closed_at = Case.Status.CLOSED, timezone.now()
+    else:
+        case.status = Case.Status.CLOSURE_REQUESTED
+    case.save(update_fields=["closure_reason", "closure_requested_by", "status", "closed_at"])
+    return case
+
+
+def case_close_approve(*, case: Case, by, approve: bool) -> Case:
+    if case.status != Case.Status.CLOSURE_REQUESTED:
+        raise ValidationError(_("No closure is waiting for approval."))
+    if by.pk != case.supervisor_id:
+        raise PermissionDenied
+    case.status = Case.Status.CLOSED if approve else Case.Status.ACTIVE
+    case.closed_at = timezone.now() if approve else None
+    case.save(update_fields=["status", "closed_at"])
+    return case
+
+
+def transfer_request(*, case: Case, by, to_center: Center, reason: str) -> Transfer:
+    _require_open(case)
+    if to_center.pk == case.center_id:
+        raise ValidationError(_("The case is already at this centre."))
+    if case.transfers.filter(status=Transfer.Status.REQUESTED).exists():
+        raise ValidationError(_("A transfer of this case is already waiting for an answer."))
+    transfer = Transfer(
+        case=case, from_center=case.center, to_center=to_center, reason=reason, requested_by=by
+    )
+    transfer.full_clean()
+    transfer.save()
+    return transfer
+
+
+def transfer_decide(*, transfer: Transfer, by, accept: bool) -> Transfer:
+    """The receiving manager answers. On acceptance the case, the person (and the
+    household the case covers) move to the new centre in one transaction: the old
+    centre loses access at the same instant the new one gains it."""
+    with transaction.atomic():
+        transfer = (
+            Transfer.objects.select_for_update()
+            .select_related("case", "case__beneficiary")
+            .get(pk=transfer.pk)
+        )
+        if transfer.status != Transfer.Status.REQUESTED:
+            raise ValidationError(_("This transfer was already answered."))
+        transfer.status = Transfer.Status.ACCEPTED if accept else Transfer.Status.DECLINED
+        transfer.decided_by, transfer.decided_at = by, timezone.now()
+        transfer.save()
+        if accept:
+            case, person = transfer.case, transfer.case.beneficiary
+            Case.objects.filter(pk=case.pk).update(center=transfer.to_center, caseworker=by, supervisor=None)
+            case.psychologists.clear()  # the new centre assigns its own
+            moving = Beneficiary.objects.filter(pk=person.pk)
+            if case.covers_household and person.household_id:
+                moving = Beneficiary.objects.filter(household_id=person.household_id)
+                person.household.__class__.objects.filter(pk=person.household_id).update(
+                    center=transfer.to_center
+                )
+            moved = list(moving.values_list("pk", flat=True))
+            moving.update(center=transfer.to_center)
+            recorder.record(
+                recorder.AuditEvent.Action.UPDATE, obj=case, actor=by, center_id=transfer.to_center_id,
+                detail={"transfer": transfer.pk, "people_moved": moved},
+            )  # fmt: skip
+    return transfer
+
+
+def follow_ups_due_today() -> dict:
+    """{caseworker: [case, …]} for open cases whose promised next follow-up is today."""
+    today = timezone.localdate()
+    latest = FollowUp.objects.filter(case=OuterRef("pk")).order_by("-date", "-pk").values("next_date")[:1]
+    due = (
+        Case.objects.exclude(status=Case.Status.CLOSED)
+        .annotate(next_due=Subquery(latest))
+        .filter(next_due=today)
+        .select_related("caseworker", "center", "beneficiary")
+        .order_by("caseworker_id", "pk")
+    )
+    by_worker: dict = {}
+    for case in due:
+        by_worker.setdefault(case.caseworker, []).append(case)
+    return by_worker
+
+
+def follow_ups_due_notify() -> int:
+    """E-mail each caseworker the registration numbers of today's follow-ups (no names, no notes:
+    e-mail leaves the system). The caseload page shows the same list in the app."""
+    sent = 0
+    for worker, cases in follow_ups_due_today().items():
+        if not worker.email:
+            continue
+        lines = [f"- {case.beneficiary.registration_number} ({case.center.code})" for case in cases]
+        send_mail(
+            subject=_("Toplum: %(count)d follow-ups due today") % {"count": len(cases)},
+            message="\n".join([_("Follow-ups due today:"), *lines]),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[worker.email],
+        )
+        sent += 1
+    return sent

@@ -1,0 +1,231 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from audit.recorder import record_access, record_export
+from beneficiaries.models import Beneficiary
+from cases import selectors, services
+from cases.forms import CaseOpenForm, CloseForm, FollowUpForm, GoalForm, NoteForm, ReferralForm, TransferForm
+from cases.letters import referral_letter_pdf
+from cases.models import Case, CaseGoal, Partner, Referral, Transfer
+from centers.permissions import Perm, require_perm
+
+
+def _case(request, pk):
+    """A case of the centre in the URL; the only way case views reach one."""
+    return get_object_or_404(
+        Case.objects.in_center(request.center).select_related("beneficiary", "caseworker", "supervisor"),
+        pk=pk,
+    )
+
+
+def _to_case(request, case):
+    return redirect("cases:detail", center=request.center.code, pk=case.pk)
+
+
+def _form_page(request, template, form, case, service, success, **context):
+    """The shape every small case form shares: validate, call the service, explain a refusal."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            service(form)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, success)
+            return _to_case(request, case)
+    return render(request, template, {"form": form, "case": case, **context})
+
+
+@require_perm(Perm.VIEW_CASES)
+def caseload(request, center):
+    cases = selectors.my_caseload(center=request.center, user=request.user, today=timezone.localdate())
+    return render(request, "cases/caseload.html", {"cases": cases, "today": timezone.localdate()})
+
+
+@require_perm(Perm.MANAGE_CASES)
+def case_open(request, center, pk):
+    person = get_object_or_404(Beneficiary.objects.active().in_center(request.center), pk=pk)
+    form = CaseOpenForm(request.POST or None, center=request.center, initial={"caseworker": request.user})
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "psychologists"}
+        case = services.case_open(
+            center=request.center,
+            person=person,
+            by=request.user,
+            psychologists=form.cleaned_data["psychologists"],
+            **data,
+        )
+        messages.success(request, _("Case opened."))
+        return _to_case(request, case)
+    return render(request, "cases/case_open.html", {"form": form, "person": person})
+
+
+@require_perm(Perm.VIEW_CASES)
+def detail(request, center, pk):
+    case = _case(request, pk)
+    record_access(
+        user=request.user, center=request.center, path=request.path, person=case.beneficiary, case=case
+    )
+    context = {
+        "case": case,
+        "goals": case.goals.all(),
+        "follow_ups": case.follow_ups.select_related("by"),
+        "referrals": case.referrals.select_related("partner"),
+        "notes": selectors.readable_notes(case=case, user=request.user),
+        "psychologists": list(case.psychologists.all()),
+        "transfers": case.transfers.select_related("from_center", "to_center"),
+        "today": timezone.localdate(),
+    }
+    return render(request, "cases/detail.html", context)
+
+
+@require_perm(Perm.MANAGE_CASES)
+def follow_up_add(request, center, pk):
+    case = _case(request, pk)
+    form = FollowUpForm(request.POST or None)
+    return _form_page(
+        request, "cases/form.html", form, case,
+        lambda f: services.follow_up_record(case=case, by=request.user, **f.cleaned_data),
+        _("Follow-up recorded."), title=_("Record a follow-up"),
+    )  # fmt: skip
+
+
+@require_perm(Perm.MANAGE_CASES)
+def goal_add(request, center, pk):
+    case = _case(request, pk)
+    form = GoalForm(request.POST or None)
+    return _form_page(
+        request, "cases/form.html", form, case,
+        lambda f: services.goal_add(case=case, **f.cleaned_data),
+        _("Goal added to the plan."), title=_("Add a goal"),
+    )  # fmt: skip
+
+
+@require_POST
+@require_perm(Perm.MANAGE_CASES)
+def goal_done(request, center, pk):
+    goal = get_object_or_404(CaseGoal.objects.filter(case__center=request.center), pk=pk)
+    services.goal_done(goal=goal)
+    return _to_case(request, goal.case)
+
+
+@require_perm(Perm.WRITE_CONFIDENTIAL_NOTES)
+def note_add(request, center, pk):
+    case = _case(request, pk)
+    form = NoteForm(request.POST or None)
+    return _form_page(
+        request, "cases/form.html", form, case,
+        lambda f: services.note_add(case=case, author=request.user, text=f.cleaned_data["text"]),
+        _("Confidential note saved."), title=_("Add a confidential note"),
+    )  # fmt: skip
+
+
+@require_perm(Perm.MANAGE_CASES)
+def referral_add(request, center, pk):
+    case = _case(request, pk)
+    form = ReferralForm(request.POST or None)
+    consent = services.referral_consent_given(case.beneficiary)
+    return _form_page(
+        request, "cases/form.html", form, case,
+        lambda f: services.referral_create(case=case, by=request.user, **f.cleaned_data),
+        _("Referral drafted."), title=_("Refer to a partner"), consent_missing=not consent,
+    )  # fmt: skip
+
+
+def _referral(request, pk):
+    return get_object_or_404(
+        Referral.objects.filter(case__center=request.center).select_related("case"), pk=pk
+    )
+
+
+@require_POST
+@require_perm(Perm.MANAGE_CASES)
+def referral_advance(request, center, pk, action):
+    referral = _referral(request, pk)
+    try:
+        services.referral_advance(
+            referral=referral, action=action, outcome=request.POST.get("outcome", "")[:500]
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return _to_case(request, referral.case)
+
+
+@require_perm(Perm.MANAGE_CASES)
+def referral_letter(request, center, pk):
+    referral = _referral(request, pk)
+    if not services.referral_consent_given(referral.case.beneficiary):
+        messages.error(
+            request, _("Consent to share data for referrals was withdrawn: no letter can be printed.")
+        )
+        return _to_case(request, referral.case)
+    record_export(referral, "referral letter")
+    response = HttpResponse(referral_letter_pdf(referral), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="referral-{referral.pk}.pdf"'
+    return response
+
+
+@require_perm(Perm.MANAGE_CASES)
+def close_request(request, center, pk):
+    case = _case(request, pk)
+    form = CloseForm(request.POST or None)
+    return _form_page(
+        request, "cases/form.html", form, case,
+        lambda f: services.case_close_request(case=case, by=request.user, reason=f.cleaned_data["reason"]),
+        _("Closure recorded."), title=_("Close the case"),
+    )  # fmt: skip
+
+
+@require_POST
+@require_perm(Perm.VIEW_CASES)
+def close_decide(request, center, pk, decision):
+    case = _case(request, pk)
+    try:
+        services.case_close_approve(case=case, by=request.user, approve=decision == "approve")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return _to_case(request, case)
+
+
+@require_perm(Perm.MANAGE_CASES)
+def transfer_request(request, center, pk):
+    case = _case(request, pk)
+    form = TransferForm(request.POST or None, center=request.center)
+    return _form_page(
+        request, "cases/form.html", form, case,
+        lambda f: services.transfer_request(case=case, by=request.user, **f.cleaned_data),
+        _("Transfer requested: the receiving centre's manager will answer."), title=_("Transfer to another centre"),
+    )  # fmt: skip
+
+
+@require_POST
+@require_perm(Perm.DECIDE_TRANSFERS)
+def transfer_decide(request, center, pk, decision):
+    # Only transfers *to* this centre are answered here.
+    transfer = get_object_or_404(Transfer.objects.filter(to_center=request.center), pk=pk)
+    try:
+        services.transfer_decide(transfer=transfer, by=request.user, accept=decision == "accept")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Transfer answered."))
+    return redirect("cases:supervision", center=request.center.code)
+
+
+@require_perm(Perm.VIEW_CASES)
+def partners(request, center):
+    """The partner directory: who offers what, to choose where to refer."""
+    return render(request, "cases/partners.html", {"partners": Partner.objects.filter(is_active=True)})
+
+
+@require_perm(Perm.VIEW_CASES)
+def supervision(request, center):
+    context = selectors.supervision(
+        center=request.center, user=request.user, all_cases=Perm.DECIDE_TRANSFERS in request.center_perms,
+        today=timezone.localdate(),
+    )  # fmt: skip
+    return render(request, "cases/supervision.html", context)

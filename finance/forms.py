@@ -1,0 +1,21 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from finance.models import CostEntry
+
+
+class CostForm(forms.ModelForm):
+    month = forms.DateField(
+        label=_("Month"), input_formats=["%Y-%m"], widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+        error_messages={"invalid": _("Give a month as YYYY-MM.")},
+    )  # fmt: skip
+
+    class Meta:
+        model = CostEntry
+        fields = ["month", "type", "amount", "currency", "funding_source", "note"]
+
+
+class CostImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV or XLSX file"), help_text=_("Columns: month, type, amount, currency, funding_source.")
+    )

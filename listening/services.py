@@ -1,0 +1,124 @@
+"""Writes for listening: outreach visits, needs interviews and feedback, each saved once per form shown."""
+
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from centers.models import Center
+from services.models import Need
+
+from .models import MAX_RANKED_NEEDS, Feedback, InterviewNeed, NeedsInterview, OutreachVisit
+
+# ---------------------------------------------------------------- recording
+
+
+def visit_record(*, center: Center, by, staff, token: uuid.UUID, **data) -> tuple[OutreachVisit, bool]:
+    """Save a visit once per form shown: a double submit returns the visit already saved."""
+    existing = OutreachVisit.objects.filter(submission_token=token).first()
+    if existing is not None:
+        return existing, False
+    visit = OutreachVisit(center=center, created_by=by, submission_token=token, **data)
+    visit.full_clean()
+    try:
+        with transaction.atomic():
+            visit.save()
+            visit.staff.set({by, *staff})
+    except IntegrityError:  # the same form, submitted twice at the same moment
+        return OutreachVisit.objects.get(submission_token=token), False
+    return visit, True
+
+
+def visit_update(*, visit: OutreachVisit, by, staff, **data) -> OutreachVisit:
+    """Correct a visit; whoever recorded it stays on its staff."""
+    for name, value in data.items():
+        setattr(visit, name, value)
+    visit.full_clean()
+    with transaction.atomic():
+        visit.save()
+        visit.staff.set({visit.created_by, *staff})
+    return visit
+
+
+def interview_remove(*, interview: NeedsInterview) -> OutreachVisit:
+    """An interview recorded by mistake (twice, or on the wrong visit). The audit trail keeps the deletion."""
+    visit = interview.visit
+    interview.delete()
+    return visit
+
+
+def interview_save(
+    *, visit: OutreachVisit, by, submission_id: str, needs: list[str], **data
+) -> NeedsInterview:
+    interview = NeedsInterview.objects.create(visit=visit, created_by=by, submission_id=submission_id, **data)
+    InterviewNeed.objects.bulk_create(
+        InterviewNeed(interview=interview, need=need, rank=rank) for rank, need in enumerate(needs, start=1)
+    )
+    return interview
+
+
+def interview_record(
+    *, visit: OutreachVisit, by, token: uuid.UUID, needs: list[str], **data
+) -> tuple[NeedsInterview, bool]:
+    """Save one interview of a visit, once per form shown. ``needs`` are codes, most important first."""
+    submission_id = f"web:{token}"
+    existing = NeedsInterview.objects.filter(submission_id=submission_id).first()
+    if existing is not None:
+        return existing, False
+    needs = ranked_needs(needs)
+    try:
+        with transaction.atomic():
+            return interview_save(visit=visit, by=by, submission_id=submission_id, needs=needs, **data), True
+    except IntegrityError:
+        return NeedsInterview.objects.get(submission_id=submission_id), False
+
+
+def ranked_needs(needs) -> list[str]:
+    """The needs a respondent named, in order, without blanks; refused when one repeats or is unknown."""
+    named = [n for n in needs if n]
+    if not named:
+        raise ValidationError(_("Record at least the most important need."))
+    if len(named) > MAX_RANKED_NEEDS:
+        raise ValidationError(_("Record three needs at most."))
+    if len(set(named)) != len(named):
+        raise ValidationError(_("Each need can be named once."))
+    if not set(named) <= set(Need.values):
+        raise ValidationError(_("Unknown need."))
+    return named
+
+
+# ---------------------------------------------------------------- feedback
+
+
+def feedback_record(*, center: Center, by, token: uuid.UUID, **data) -> tuple[Feedback, bool]:
+    existing = Feedback.objects.filter(submission_token=token).first()
+    if existing is not None:
+        return existing, False
+    feedback = Feedback(center=center, received_by=by, submission_token=token, **data)
+    feedback.full_clean()
+    try:
+        with transaction.atomic():
+            feedback.save()
+    except IntegrityError:
+        return Feedback.objects.get(submission_token=token), False
+    return feedback, True
+
+
+def feedback_answer(
+    *, feedback: Feedback, by, status: str, answer: str, sensitive: bool | None = None
+) -> Feedback:
+    """Record the answer given; closing needs an answer and stamps the date. ``sensitive`` None: unchanged."""
+    if status == Feedback.Status.CLOSED and not answer.strip():
+        raise ValidationError({"answer": _("Write the answer given before closing.")})
+    feedback.status, feedback.answer = status, answer
+    if sensitive is not None:
+        feedback.sensitive = sensitive
+    if status == Feedback.Status.CLOSED:
+        if feedback.closed_on is None:
+            feedback.closed_on, feedback.closed_by = timezone.localdate(), by
+    else:
+        feedback.closed_on = feedback.closed_by = None
+    feedback.save(update_fields=["status", "answer", "closed_on", "closed_by", "sensitive"])
+    return feedback

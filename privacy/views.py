@@ -1,0 +1,150 @@
+"""The data protection officer's pages: the audit trail, the access log, and subject rights.
+
+Only a data protection officer (a national role) may open them: other users get 403 on the
+search pages and 404 on a person's page, as if the person were in another centre.
+"""
+
+import csv
+import json
+
+from django.apps import apps
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from audit import recorder
+from audit.models import AccessLog, AuditEvent
+from centers.models import Role
+from centers.permissions import require_national_role
+from core import personal_data
+from core.tables import safe
+from privacy import services
+from privacy.forms import AnonymiseForm, AuditFilterForm
+
+EXPORT_LIMIT = 100_000
+
+
+def _person(pk):
+    """The person a subject request is about (404 for a merged-away record: its survivor answers for it)."""
+    Subject = apps.get_model(personal_data.subject().model)
+    return get_object_or_404(Subject.objects.select_related("center"), pk=pk, merged_into__isnull=True)
+
+
+def dpo_only(*, hide: bool = False):
+    return require_national_role(Role.DATA_PROTECTION_OFFICER, hide=hide)
+
+
+@dpo_only()
+def access_log(request):
+    """Who opened which record. Read-only."""
+    entries = AccessLog.objects.select_related("user", "beneficiary", "center").order_by("-at")
+    number = request.GET.get("number", "").strip().upper()
+    if number:
+        entries = entries.filter(beneficiary__registration_number=number)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(request, "privacy/access_log.html", {"page": page, "number": number})
+
+
+def _events(request) -> tuple[AuditFilterForm, object]:
+    form = AuditFilterForm(request.GET or None)
+    events = AuditEvent.objects.select_related("actor", "center")
+    if form.is_bound:
+        # A search that does not validate (a wrong date) finds nothing rather than everything.
+        events = form.filter(events) if form.is_valid() else events.none()
+    return form, events
+
+
+@dpo_only()
+def audit_events(request):
+    """Search the audit trail: by user, action, record, person, centre and dates."""
+    form, events = _events(request)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request, "privacy/audit_events.html", {"form": form, "page": page, "query": query.urlencode()}
+    )
+
+
+@dpo_only()
+def audit_export(request):
+    """The same search as CSV (at most EXPORT_LIMIT rows); the export is itself audited."""
+    form, events = _events(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="audit-{timezone.localdate():%Y-%m-%d}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["at", "user", "action", "record_type", "record_id", "centre", "address", "detail"])
+    rows = 0
+    for event in events[:EXPORT_LIMIT].iterator(chunk_size=2000):
+        writer.writerow(
+            safe(value)
+            for value in [
+                timezone.localtime(event.at).isoformat(), event.username, event.action, event.object_type,
+                event.object_id, event.center.code if event.center else "", event.ip_address or "", json.dumps(event.detail),
+            ]
+        )  # fmt: skip
+        rows += 1
+    recorder.record(
+        AuditEvent.Action.EXPORT, object_type="audit", detail={"rows": rows, "filter": request.GET.dict()}
+    )
+    return response
+
+
+@dpo_only()
+def subject_search(request):
+    """Find a person by registration number (any centre) to export or anonymise their data."""
+    number = request.GET.get("number", "").strip().upper()
+    person = None
+    if number:
+        person = personal_data.subject().find(number)
+        if person is None:
+            messages.error(request, _("No one has the registration number %(number)s.") % {"number": number})
+        else:
+            return redirect("privacy:subject_detail", pk=person.merged_into_id or person.pk)
+    return render(request, "privacy/subject_search.html", {"number": number})
+
+
+def _subject_page(request, person, form):
+    counts = services.section_counts(services.subject_data(person=person))
+    return render(request, "privacy/subject_detail.html", {"person": person, "counts": counts, "form": form})
+
+
+@dpo_only(hide=True)
+def subject_detail(request, pk):
+    person = _person(pk)
+    return _subject_page(request, person, AnonymiseForm(person=person))
+
+
+@dpo_only(hide=True)
+def subject_export(request, pk, fmt):
+    person = _person(pk)
+    if fmt == "json":
+        body, content_type = services.subject_json(person=person), "application/json"
+    elif fmt == "pdf":
+        body, content_type = services.subject_pdf(person=person), "application/pdf"
+    else:
+        raise Http404
+    recorder.record(AuditEvent.Action.EXPORT, obj=person, detail={"format": fmt, "subject_access": True})
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{person.registration_number}.{fmt}"'
+    return response
+
+
+@dpo_only(hide=True)
+@require_POST
+def subject_anonymise(request, pk):
+    person = _person(pk)
+    form = AnonymiseForm(request.POST, person=person)
+    if not form.is_valid():
+        return _subject_page(request, person, form)
+    if person.anonymised_at is None:
+        services.person_anonymise(person=person, by=request.user, reason=form.cleaned_data["reason"])
+    messages.success(
+        request,
+        _("The person's identifying data has been destroyed; their contacts remain as anonymous rows."),
+    )
+    return redirect("privacy:subject_detail", pk=person.pk)

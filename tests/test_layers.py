@@ -1,0 +1,60 @@
+"""Dependencies only point down DESIGN.md's table of apps: an app imports only apps listed before it.
+
+``core`` is the ground floor and ``config`` the roof. Tests and migrations are left out: a test may build
+a world from any app. Imports inside functions count too, so a late import cannot hide a cycle.
+"""
+
+import ast
+from pathlib import Path
+
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parent.parent
+# DESIGN.md, "Apps and layers", top to bottom. messaging/ and api/ come when they are built.
+LAYERS = [
+    "core", "centers", "accounts", "audit", "beneficiaries", "services", "cases", "listening", "finance",
+    "reports", "privacy", "demo", "config",
+]  # fmt: skip
+
+
+def _imported_apps(tree: ast.AST) -> set[tuple[str, int]]:
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found.add((node.module.split(".")[0], node.lineno))
+        elif isinstance(node, ast.Import):
+            found.update((alias.name.split(".")[0], node.lineno) for alias in node.names)
+    return {(name, line) for name, line in found if name in LAYERS}
+
+
+def upward_imports(root: Path) -> list[str]:
+    """Every import of an app from a module of an app listed before it, as 'file:line app -> app'."""
+    problems = []
+    for app in LAYERS:
+        for path in sorted((root / app).rglob("*.py")):
+            parts = path.relative_to(root).parts
+            if "tests" in parts or "migrations" in parts:
+                continue
+            for imported, line in _imported_apps(ast.parse(path.read_text(), filename=str(path))):
+                if LAYERS.index(imported) > LAYERS.index(app):
+                    problems.append(f"{path.relative_to(root)}:{line} {app} -> {imported}")
+    return sorted(problems)
+
+
+def test_every_app_imports_only_apps_above_it():
+    assert upward_imports(ROOT) == []
+
+
+def test_a_planted_upward_import_is_caught(tmp_path):
+    (tmp_path / "core").mkdir()
+    (tmp_path / "core" / "tables.py").write_text("from reports.reach import reach\n")
+    (tmp_path / "cases").mkdir()
+    (tmp_path / "cases" / "views.py").write_text("def page():\n    import listening.selectors\n")
+    (tmp_path / "cases" / "tests").mkdir()
+    (tmp_path / "cases" / "tests" / "test_x.py").write_text("from demo import people\n")  # tests may
+    assert upward_imports(tmp_path) == ["cases/views.py:2 cases -> listening", "core/tables.py:1 core -> reports"]
+
+
+def test_installed_apps_follow_the_layers():
+    ours = [app for app in settings.INSTALLED_APPS if app in LAYERS]
+    assert ours == [app for app in LAYERS if app != "config"]
