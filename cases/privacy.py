@@ -5,7 +5,7 @@ Anonymisation clears every free text written about the person and keeps the rows
 from django.db.models import Exists
 from django.utils.translation import gettext_lazy as _
 
-from core.personal_data import PersonalData, declare
+from core.personal_data import PersonalData, declare, not_personal
 
 from .models import Case, FollowUp
 
@@ -41,3 +41,7 @@ declare(PersonalData(
     title=_("Confidential notes (date and author only)"), order=25, export_exclude=("text",),
     erase={"text": ""}, count_as="notes",
 ))  # fmt: skip
+
+not_personal(
+    "cases.Partner", reason="an organisation people are referred to: its name, services and contact desk"
+)

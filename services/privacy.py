@@ -5,7 +5,7 @@ Contacts stay as anonymous rows after anonymisation: reports count them."""
 from django.db.models import Exists
 from django.utils.translation import gettext_lazy as _
 
-from core.personal_data import PersonalData, declare
+from core.personal_data import PersonalData, declare, not_personal
 
 from .models import Attendance, CheckIn, ServiceDelivery
 
@@ -32,3 +32,5 @@ declare(PersonalData(
     model="services.DeskMessage", section="desk_messages", title=_("Desk messages"), order=44,
     erase={"text": ""}, count_as="desk_messages",
 ))  # fmt: skip
+
+not_personal("services.Activity", reason="a course or activity: its name, timetable and room")

@@ -52,7 +52,10 @@ def test_a_planted_upward_import_is_caught(tmp_path):
     (tmp_path / "cases" / "views.py").write_text("def page():\n    import listening.selectors\n")
     (tmp_path / "cases" / "tests").mkdir()
     (tmp_path / "cases" / "tests" / "test_x.py").write_text("from demo import people\n")  # tests may
-    assert upward_imports(tmp_path) == ["cases/views.py:2 cases -> listening", "core/tables.py:1 core -> reports"]
+    assert upward_imports(tmp_path) == [
+        "cases/views.py:2 cases -> listening",
+        "core/tables.py:1 core -> reports",
+    ]
 
 
 def test_installed_apps_follow_the_layers():
