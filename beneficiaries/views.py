@@ -2,28 +2,20 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.recorder import record_access, record_export
 from beneficiaries import cards, panels, selectors, services
+from beneficiaries.access import access_household, access_person
 from beneficiaries.forms import BeneficiaryForm, ConsentForm, LookupForm, MemberForm, MemberFormSet, MergeForm
 from beneficiaries.history import change_log
-from beneficiaries.models import Beneficiary, Household, Language, Vulnerability
+from beneficiaries.models import Language, Vulnerability
 from centers.permissions import Perm, require_perm
 from core.forms import SubmissionTokenForm
 
 PAGE_SIZE = 25
-
-
-def _people(request):
-    """People of the centre in the URL: the only way views reach a record."""
-    return Beneficiary.objects.in_center(request.center)
-
-
-def _get_person(request, pk):
-    return get_object_or_404(_people(request).select_related("center", "household", "registered_by"), pk=pk)
 
 
 def _to_profile(request, person):
@@ -104,7 +96,7 @@ def register(request, center):
 
 @require_perm(Perm.REGISTER_BENEFICIARIES)
 def member_add(request, center, pk):
-    household = get_object_or_404(Household.objects.in_center(request.center), pk=pk)
+    household = access_household(request, pk)
     form = MemberForm(request.POST or None, prefix="member")
     consent_form = ConsentForm(request.POST or None, prefix="consent")
     context = {"household": household, "form": form, "consent_form": consent_form}
@@ -127,7 +119,7 @@ def member_add(request, center, pk):
 
 @require_perm(Perm.VIEW_BENEFICIARIES)
 def detail(request, center, pk):
-    person = _get_person(request, pk)
+    person = access_person(request, pk)
     if person.merged_into_id:
         messages.info(
             request,
@@ -158,7 +150,7 @@ def detail(request, center, pk):
 
 @require_perm(Perm.REGISTER_BENEFICIARIES)
 def edit(request, center, pk):
-    person = _get_person(request, pk)
+    person = access_person(request, pk)
     answers = {c.scope: c.is_active for c in person.consents.all()}
     form = BeneficiaryForm(request.POST or None, instance=person, prefix="person")
     consent_form = ConsentForm(request.POST or None, prefix="consent", initial_answers=answers)
@@ -179,13 +171,13 @@ def edit(request, center, pk):
 
 @require_perm(Perm.REGISTER_BENEFICIARIES)
 def card(request, center, pk):
-    person = _get_person(request, pk)
+    person = access_person(request, pk)
     return render(request, "beneficiaries/card.html", {"person": person, "qr_svg": cards.card_qr_svg(person)})
 
 
 @require_perm(Perm.REGISTER_BENEFICIARIES)
 def card_pdf(request, center, pk):
-    person = _get_person(request, pk)
+    person = access_person(request, pk)
     record_export(person, "registration card")
     response = HttpResponse(cards.card_pdf(person), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{person.registration_number}.pdf"'
@@ -195,7 +187,7 @@ def card_pdf(request, center, pk):
 @require_POST
 @require_perm(Perm.REGISTER_BENEFICIARIES)
 def card_reissue(request, center, pk):
-    person = services.card_reissue(person=_get_person(request, pk))
+    person = services.card_reissue(person=access_person(request, pk))
     messages.success(
         request,
         _("New card issued (version %(version)d). The old card no longer opens this record.")
@@ -227,7 +219,7 @@ def lookup(request, center):
 
 @require_perm(Perm.MERGE_BENEFICIARIES)
 def merge(request, center, pk):
-    survivor = _get_person(request, pk)
+    survivor = access_person(request, pk)
     form = MergeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         other = selectors.beneficiary_for_number(

@@ -94,12 +94,26 @@ class Case(models.Model):
         return self.status != self.Status.CLOSED
 
 
+class OnCaseQuerySet(CenterScopedQuerySet):
+    """Goals and referrals belong to the centre of their case."""
+
+    center_lookup = "case__center"
+
+
+class TransferQuerySet(CenterScopedQuerySet):
+    """A transfer is answered by the centre it goes to."""
+
+    center_lookup = "to_center"
+
+
 class CaseGoal(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="goals")
     goal = models.CharField(_("goal"), max_length=255)
     action = models.CharField(_("action"), max_length=255, blank=True)
     due_on = models.DateField(_("due on"), null=True, blank=True)
     done_on = models.DateField(_("done on"), null=True, blank=True)
+
+    objects = OnCaseQuerySet.as_manager()
 
     class Meta:
         ordering = ["done_on", "due_on", "pk"]
@@ -243,6 +257,8 @@ class Referral(models.Model):
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=500, blank=True)
 
+    objects = OnCaseQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("referral")
@@ -271,6 +287,8 @@ class Transfer(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TransferQuerySet.as_manager()
 
     class Meta:
         ordering = ["-requested_at"]

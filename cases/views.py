@@ -1,26 +1,19 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.recorder import record_access, record_export
-from beneficiaries.models import Beneficiary
+from beneficiaries.access import access_person
 from cases import selectors, services
+from cases.access import access_case, access_goal, access_referral, access_transfer_to_decide
 from cases.forms import CaseOpenForm, CloseForm, FollowUpForm, GoalForm, NoteForm, ReferralForm, TransferForm
 from cases.letters import referral_letter_pdf
-from cases.models import Case, CaseGoal, Partner, Referral, Transfer
+from cases.models import Partner
 from centers.permissions import Perm, require_perm
-
-
-def _case(request, pk):
-    """A case of the centre in the URL; the only way case views reach one."""
-    return get_object_or_404(
-        Case.objects.in_center(request.center).select_related("beneficiary", "caseworker", "supervisor"),
-        pk=pk,
-    )
 
 
 def _to_case(request, case):
@@ -48,7 +41,7 @@ def caseload(request, center):
 
 @require_perm(Perm.MANAGE_CASES)
 def case_open(request, center, pk):
-    person = get_object_or_404(Beneficiary.objects.active().in_center(request.center), pk=pk)
+    person = access_person(request, pk, active_only=True)
     form = CaseOpenForm(request.POST or None, center=request.center, initial={"caseworker": request.user})
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "psychologists"}
@@ -66,7 +59,7 @@ def case_open(request, center, pk):
 
 @require_perm(Perm.VIEW_CASES)
 def detail(request, center, pk):
-    case = _case(request, pk)
+    case = access_case(request, pk)
     record_access(
         user=request.user, center=request.center, path=request.path, person=case.beneficiary, case=case
     )
@@ -85,7 +78,7 @@ def detail(request, center, pk):
 
 @require_perm(Perm.MANAGE_CASES)
 def follow_up_add(request, center, pk):
-    case = _case(request, pk)
+    case = access_case(request, pk)
     form = FollowUpForm(request.POST or None)
     return _form_page(
         request, "cases/form.html", form, case,
@@ -96,7 +89,7 @@ def follow_up_add(request, center, pk):
 
 @require_perm(Perm.MANAGE_CASES)
 def goal_add(request, center, pk):
-    case = _case(request, pk)
+    case = access_case(request, pk)
     form = GoalForm(request.POST or None)
     return _form_page(
         request, "cases/form.html", form, case,
@@ -108,14 +101,14 @@ def goal_add(request, center, pk):
 @require_POST
 @require_perm(Perm.MANAGE_CASES)
 def goal_done(request, center, pk):
-    goal = get_object_or_404(CaseGoal.objects.filter(case__center=request.center), pk=pk)
+    goal = access_goal(request, pk)
     services.goal_done(goal=goal)
     return _to_case(request, goal.case)
 
 
 @require_perm(Perm.WRITE_CONFIDENTIAL_NOTES)
 def note_add(request, center, pk):
-    case = _case(request, pk)
+    case = access_case(request, pk)
     form = NoteForm(request.POST or None)
     return _form_page(
         request, "cases/form.html", form, case,
@@ -126,7 +119,7 @@ def note_add(request, center, pk):
 
 @require_perm(Perm.MANAGE_CASES)
 def referral_add(request, center, pk):
-    case = _case(request, pk)
+    case = access_case(request, pk)
     form = ReferralForm(request.POST or None)
     consent = services.referral_consent_given(case.beneficiary)
     return _form_page(
@@ -136,16 +129,10 @@ def referral_add(request, center, pk):
     )  # fmt: skip
 
 
-def _referral(request, pk):
-    return get_object_or_404(
-        Referral.objects.filter(case__center=request.center).select_related("case"), pk=pk
-    )
-
-
 @require_POST
 @require_perm(Perm.MANAGE_CASES)
 def referral_advance(request, center, pk, action):
-    referral = _referral(request, pk)
+    referral = access_referral(request, pk)
     try:
         services.referral_advance(
             referral=referral, action=action, outcome=request.POST.get("outcome", "")[:500]
@@ -157,7 +144,7 @@ def referral_advance(request, center, pk, action):
 
 @require_perm(Perm.MANAGE_CASES)
 def referral_letter(request, center, pk):
-    referral = _referral(request, pk)
+    referral = access_referral(request, pk)
     if not services.referral_consent_given(referral.case.beneficiary):
         messages.error(
             request, _("Consent to share data for referrals was withdrawn: no letter can be printed.")
@@ -171,7 +158,7 @@ def referral_letter(request, center, pk):
 
 @require_perm(Perm.MANAGE_CASES)
 def close_request(request, center, pk):
-    case = _case(request, pk)
+    case = access_case(request, pk)
     form = CloseForm(request.POST or None)
     return _form_page(
         request, "cases/form.html", form, case,
@@ -183,7 +170,7 @@ def close_request(request, center, pk):
 @require_POST
 @require_perm(Perm.VIEW_CASES)
 def close_decide(request, center, pk, decision):
-    case = _case(request, pk)
+    case = access_case(request, pk)
     try:
         services.case_close_approve(case=case, by=request.user, approve=decision == "approve")
     except ValidationError as exc:
@@ -193,7 +180,7 @@ def close_decide(request, center, pk, decision):
 
 @require_perm(Perm.MANAGE_CASES)
 def transfer_request(request, center, pk):
-    case = _case(request, pk)
+    case = access_case(request, pk)
     form = TransferForm(request.POST or None, center=request.center)
     return _form_page(
         request, "cases/form.html", form, case,
@@ -206,7 +193,7 @@ def transfer_request(request, center, pk):
 @require_perm(Perm.DECIDE_TRANSFERS)
 def transfer_decide(request, center, pk, decision):
     # Only transfers *to* this centre are answered here.
-    transfer = get_object_or_404(Transfer.objects.filter(to_center=request.center), pk=pk)
+    transfer = access_transfer_to_decide(request, pk)
     try:
         services.transfer_decide(transfer=transfer, by=request.user, accept=decision == "accept")
     except ValidationError as exc:

@@ -83,17 +83,17 @@ class Center(models.Model):
 class CenterScopedQuerySet(models.QuerySet):
     """Base queryset for every model that belongs to a centre.
 
-    ``visible_to`` is the one place that decides which rows a user may see;
-    views and selectors start from it instead of filtering by hand.
+    ``in_center`` is the one place that scopes rows to a centre: ``center_lookup`` says where a model's
+    centre is (``activity__center`` for a session). Views reach a single record only through
+    ``centers.access.get_scoped`` (404 outside the centre); lists start from ``in_center`` in selectors.
+    The centre itself is resolved and checked against the user's memberships once per request, by
+    ``CenterScopeMiddleware``.
     """
 
     center_lookup = "center"
 
     def in_center(self, center: Center):
         return self.filter(**{self.center_lookup: center})
-
-    def visible_to(self, user):
-        return self.filter(**{f"{self.center_lookup}__in": Center.objects.visible_to(user)})
 
 
 class Room(models.Model):

@@ -41,6 +41,10 @@ class Perm(StrEnum):
     VIEW_FEEDBACK = "view_feedback"
     ANSWER_FEEDBACK = "answer_feedback"
     VIEW_SENSITIVE_FEEDBACK = "view_sensitive_feedback"  # e.g. staff misconduct
+    # National pages, outside any centre.
+    VIEW_NATIONAL_REPORTS = "view_national_reports"  # the nation's dashboard and reports: aggregates only
+    VIEW_AUDIT_TRAIL = "view_audit_trail"  # the audit trail and the access log
+    HANDLE_SUBJECT_REQUESTS = "handle_subject_requests"  # subject-access export and anonymisation
 
 
 _CENTRE = {Perm.VIEW_CENTER, Perm.VIEW_BENEFICIARIES, Perm.VIEW_ACTIVITIES}
@@ -76,10 +80,13 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
         | _OUTREACH
         | {Perm.VIEW_FEEDBACK, Perm.ANSWER_FEEDBACK, Perm.VIEW_SENSITIVE_FEEDBACK}
     ),
-    Role.NATIONAL_MANAGER: frozenset({Perm.VIEW_CENTER, Perm.VIEW_REPORTS, Perm.VIEW_NEEDS}),
+    Role.NATIONAL_MANAGER: frozenset(
+        {Perm.VIEW_CENTER, Perm.VIEW_REPORTS, Perm.VIEW_NEEDS, Perm.VIEW_NATIONAL_REPORTS}
+    ),
     # The DPO reads feedback (complaints of misconduct included) but does not answer it.
     Role.DATA_PROTECTION_OFFICER: frozenset(
         {Perm.VIEW_CENTER, Perm.VIEW_FEEDBACK, Perm.VIEW_SENSITIVE_FEEDBACK}
+        | {Perm.VIEW_AUDIT_TRAIL, Perm.HANDLE_SUBJECT_REQUESTS}
     ),
 }
 
@@ -111,8 +118,15 @@ def require_perm(perm: Perm):
     return decorator
 
 
-def require_national_role(role: Role, *, hide: bool = False):
-    """Pages outside any centre for one national role (national reports, the DPO's pages).
+def national_perms(user) -> frozenset[Perm]:
+    """What the user's national roles (memberships with no centre) grant."""
+    if not user.is_authenticated:
+        return frozenset()
+    return perms_for_roles(user.memberships.filter(center__isnull=True).values_list("role", flat=True))
+
+
+def require_national_perm(perm: Perm, *, hide: bool = False):
+    """Pages outside any centre (national reports, the DPO's pages), for roles granted ``perm``.
 
     Others get 403, or 404 where the URL names a person (``hide``): nothing is revealed about them.
     """
@@ -121,10 +135,11 @@ def require_national_role(role: Role, *, hide: bool = False):
         @login_required
         @wraps(view)
         def wrapper(request, *args, **kwargs):
-            if not request.user.memberships.filter(role=role).exists():
+            if perm not in national_perms(request.user):
                 raise Http404 if hide else PermissionDenied
             return view(request, *args, **kwargs)
 
+        wrapper.required_perm = perm
         return wrapper
 
     return decorator

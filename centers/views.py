@@ -1,13 +1,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from centers import selectors, services
+from centers.access import access_room
 from centers.forms import RoomForm
 from centers.models import Role
-from centers.permissions import Perm, require_perm
+from centers.permissions import Perm, national_perms, require_perm
 
 
 @login_required
@@ -15,11 +16,11 @@ def home(request):
     centers = list(selectors.center_list_for(user=request.user))
     if len(centers) == 1:
         return redirect("centers:dashboard", center=centers[0].code)
-    roles = set(request.user.memberships.filter(center__isnull=True).values_list("role", flat=True))
+    national = national_perms(request.user)
     context = {
         "centers": centers,
-        "is_dpo": Role.DATA_PROTECTION_OFFICER in roles,
-        "is_national_manager": Role.NATIONAL_MANAGER in roles,
+        "may_audit": Perm.VIEW_AUDIT_TRAIL in national,
+        "may_see_national_reports": Perm.VIEW_NATIONAL_REPORTS in national,
     }
     return render(request, "centers/home.html", context)
 
@@ -36,14 +37,9 @@ def room_list(request, center):
     return render(request, "centers/room_list.html", {"rooms": selectors.room_list(center=request.center)})
 
 
-def _get_room(request, pk):
-    # Scoped to the centre in the URL: another centre's room is a 404.
-    return get_object_or_404(selectors.room_list(center=request.center), pk=pk)
-
-
 @require_perm(Perm.VIEW_CENTER)
 def room_detail(request, center, pk):
-    return render(request, "centers/room_detail.html", {"room": _get_room(request, pk)})
+    return render(request, "centers/room_detail.html", {"room": access_room(request, pk)})
 
 
 def _room_form_page(request, form, room=None):
@@ -66,7 +62,7 @@ def room_create(request, center):
 
 @require_perm(Perm.MANAGE_ROOMS)
 def room_edit(request, center, pk):
-    room = _get_room(request, pk)
+    room = access_room(request, pk)
     form = RoomForm(request.POST or None, instance=room)
     if request.method == "POST" and form.is_valid():
         try:

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,6 +15,7 @@ from centers.permissions import Perm, require_perm
 from core.forms import SubmissionTokenForm
 from core.tables import RENDERERS
 from listening import selectors, services, xlsform
+from listening.access import access_feedback, access_interview, access_visit, readable_feedback
 from listening.forms import (
     FeedbackAnswerForm,
     FeedbackFilterForm,
@@ -24,7 +25,7 @@ from listening.forms import (
     PeriodForm,
     VisitForm,
 )
-from listening.models import FEEDBACK_ANSWER_DAYS, Feedback, NeedsInterview, OutreachVisit
+from listening.models import FEEDBACK_ANSWER_DAYS, Feedback, OutreachVisit
 
 EXPORT_FORMATS = {"xlsx", "csv"}
 
@@ -115,7 +116,7 @@ def visit_create(request, center):
 
 @require_perm(Perm.RECORD_OUTREACH)
 def visit_edit(request, center, pk):
-    visit = get_object_or_404(OutreachVisit.objects.in_center(request.center), pk=pk)
+    visit = access_visit(request, pk)
     form = VisitForm(
         request.POST or None,
         instance=visit,
@@ -138,7 +139,7 @@ def visit_edit(request, center, pk):
 @require_POST
 @require_perm(Perm.RECORD_OUTREACH)
 def interview_remove(request, center, pk):
-    interview = get_object_or_404(NeedsInterview.objects.in_center(request.center), pk=pk)
+    interview = access_interview(request, pk)
     visit = services.interview_remove(interview=interview)
     messages.success(request, _("Interview removed."))
     return redirect("listening:visit_detail", center=request.center.code, pk=visit.pk)
@@ -147,7 +148,7 @@ def interview_remove(request, center, pk):
 @require_perm(Perm.RECORD_OUTREACH)
 def visit_detail(request, center, pk):
     """The visit, its interviews, and the form to add one more (saved once per form shown)."""
-    visit = get_object_or_404(OutreachVisit.objects.in_center(request.center), pk=pk)
+    visit = access_visit(request, pk)
     form = InterviewForm(request.POST or None, center=request.center)
     if request.method == "POST" and form.is_valid():
         token = _token(request)
@@ -212,10 +213,6 @@ def interview_import(request, center):
 # ---------------------------------------------------------------- feedback
 
 
-def _feedback(request):
-    return Feedback.objects.in_center(request.center).readable_with(request.center_perms)
-
-
 def _with_age(feedback, today):
     feedback.age = feedback.days_open(today)
     return feedback
@@ -225,7 +222,7 @@ def _with_age(feedback, today):
 def feedback_list(request, center):
     today = timezone.localdate()
     filters = FeedbackFilterForm(request.GET or None)
-    feedback = _feedback(request).select_related("category")
+    feedback = readable_feedback(request).select_related("category")
     status = kind = ""
     if filters.is_valid():
         status, kind = filters.cleaned_data["status"], filters.cleaned_data["kind"]
@@ -236,7 +233,9 @@ def feedback_list(request, center):
     if kind:
         feedback = feedback.filter(kind=kind)
     page = Paginator(feedback, 50).get_page(request.GET.get("page"))
-    waiting = _feedback(request).waiting(today=today, days=FEEDBACK_ANSWER_DAYS).select_related("category")
+    waiting = (
+        readable_feedback(request).waiting(today=today, days=FEEDBACK_ANSWER_DAYS).select_related("category")
+    )
     return render(
         request,
         "listening/feedback_list.html",
@@ -286,9 +285,7 @@ def feedback_create(request, center):
 
 @require_perm(Perm.VIEW_FEEDBACK)
 def feedback_detail(request, center, pk):
-    feedback = get_object_or_404(
-        _feedback(request).select_related("category", "beneficiary", "received_by", "closed_by"), pk=pk
-    )
+    feedback = access_feedback(request, pk)
     form = FeedbackAnswerForm(
         request.POST or None,
         initial={"status": feedback.status, "answer": feedback.answer, "sensitive": feedback.sensitive},

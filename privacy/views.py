@@ -7,38 +7,27 @@ search pages and 404 on a person's page, as if the person were in another centre
 import csv
 import json
 
-from django.apps import apps
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit import recorder
 from audit.models import AccessLog, AuditEvent
-from centers.models import Role
-from centers.permissions import require_national_role
+from centers.permissions import Perm, require_national_perm
 from core import personal_data
 from core.tables import safe
 from privacy import services
+from privacy.access import access_subject
 from privacy.forms import AnonymiseForm, AuditFilterForm
 
 EXPORT_LIMIT = 100_000
 
 
-def _person(pk):
-    """The person a subject request is about (404 for a merged-away record: its survivor answers for it)."""
-    Subject = apps.get_model(personal_data.subject().model)
-    return get_object_or_404(Subject.objects.select_related("center"), pk=pk, merged_into__isnull=True)
-
-
-def dpo_only(*, hide: bool = False):
-    return require_national_role(Role.DATA_PROTECTION_OFFICER, hide=hide)
-
-
-@dpo_only()
+@require_national_perm(Perm.VIEW_AUDIT_TRAIL)
 def access_log(request):
     """Who opened which record. Read-only."""
     entries = AccessLog.objects.select_related("user", "beneficiary", "center").order_by("-at")
@@ -58,7 +47,7 @@ def _events(request) -> tuple[AuditFilterForm, object]:
     return form, events
 
 
-@dpo_only()
+@require_national_perm(Perm.VIEW_AUDIT_TRAIL)
 def audit_events(request):
     """Search the audit trail: by user, action, record, person, centre and dates."""
     form, events = _events(request)
@@ -70,7 +59,7 @@ def audit_events(request):
     )
 
 
-@dpo_only()
+@require_national_perm(Perm.VIEW_AUDIT_TRAIL)
 def audit_export(request):
     """The same search as CSV (at most EXPORT_LIMIT rows); the export is itself audited."""
     form, events = _events(request)
@@ -94,7 +83,7 @@ def audit_export(request):
     return response
 
 
-@dpo_only()
+@require_national_perm(Perm.HANDLE_SUBJECT_REQUESTS)
 def subject_search(request):
     """Find a person by registration number (any centre) to export or anonymise their data."""
     number = request.GET.get("number", "").strip().upper()
@@ -113,15 +102,15 @@ def _subject_page(request, person, form):
     return render(request, "privacy/subject_detail.html", {"person": person, "counts": counts, "form": form})
 
 
-@dpo_only(hide=True)
+@require_national_perm(Perm.HANDLE_SUBJECT_REQUESTS, hide=True)
 def subject_detail(request, pk):
-    person = _person(pk)
+    person = access_subject(pk)
     return _subject_page(request, person, AnonymiseForm(person=person))
 
 
-@dpo_only(hide=True)
+@require_national_perm(Perm.HANDLE_SUBJECT_REQUESTS, hide=True)
 def subject_export(request, pk, fmt):
-    person = _person(pk)
+    person = access_subject(pk)
     if fmt == "json":
         body, content_type = services.subject_json(person=person), "application/json"
     elif fmt == "pdf":
@@ -134,10 +123,10 @@ def subject_export(request, pk, fmt):
     return response
 
 
-@dpo_only(hide=True)
+@require_national_perm(Perm.HANDLE_SUBJECT_REQUESTS, hide=True)
 @require_POST
 def subject_anonymise(request, pk):
-    person = _person(pk)
+    person = access_subject(pk)
     form = AnonymiseForm(request.POST, person=person)
     if not form.is_valid():
         return _subject_page(request, person, form)

@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from centers.models import Center
+from centers.models import Center, CenterScopedQuerySet
 
 
 class ReportRun(models.Model):
@@ -43,6 +43,8 @@ class ReportRun(models.Model):
     # The report's aggregate tables (never an individual), so every download format renders from one build.
     tables = models.JSONField(default=list, blank=True)
     error = models.TextField(blank=True)
+
+    objects = CenterScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

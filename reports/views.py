@@ -1,14 +1,14 @@
 from django.contrib import messages
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.recorder import record_export
-from centers.models import Role
-from centers.permissions import Perm, require_national_role, require_perm
+from centers.permissions import Perm, require_national_perm, require_perm
 from reports import exports, services
+from reports.access import access_national_report_run, access_report_run
 from reports.dashboard import dashboard
 from reports.forms import MonthForm
 from reports.models import ReportRun
@@ -18,7 +18,7 @@ FORMATS = ["xlsx", "csv", "hxl", "pdf"]
 
 def _runs(request):
     """Reports of the centre in the URL: a centre manager never sees another centre's or the nation's here."""
-    return ReportRun.objects.filter(scope=request.center.code)
+    return ReportRun.objects.in_center(request.center)
 
 
 def _center_urls(request):
@@ -82,16 +82,16 @@ def index(request, center):
 
 @require_perm(Perm.VIEW_REPORTS)
 def run(request, center, pk):
-    return _run_page(request, get_object_or_404(_runs(request), pk=pk), _center_urls(request))
+    return _run_page(request, access_report_run(request, pk), _center_urls(request))
 
 
 @require_perm(Perm.VIEW_REPORTS)
 def download(request, center, pk, fmt):
-    return _download(get_object_or_404(_runs(request), pk=pk, status=ReportRun.Status.DONE), fmt)
+    return _download(access_report_run(request, pk, done=True), fmt)
 
 
 # National managers only: the nation's reports and dashboard hold every centre's aggregates.
-national_only = require_national_role(Role.NATIONAL_MANAGER)
+national_only = require_national_perm(Perm.VIEW_NATIONAL_REPORTS)
 
 
 @national_only
@@ -103,12 +103,12 @@ def national_reports(request):
 
 @national_only
 def national_report(request, pk):
-    return _run_page(request, get_object_or_404(ReportRun, scope="national", pk=pk), _national_urls())
+    return _run_page(request, access_national_report_run(pk), _national_urls())
 
 
 @national_only
 def national_report_download(request, pk, fmt):
-    return _download(get_object_or_404(ReportRun, scope="national", pk=pk, status=ReportRun.Status.DONE), fmt)
+    return _download(access_national_report_run(pk, done=True), fmt)
 
 
 @require_perm(Perm.VIEW_REPORTS)

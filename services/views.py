@@ -1,16 +1,18 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.recorder import record_export
-from beneficiaries.models import Beneficiary
+from beneficiaries.access import access_person
 from beneficiaries.selectors import beneficiary_for_number
+from centers.access import get_scoped
 from centers.permissions import Perm, require_perm
 from services import selectors, services
+from services.access import access_activity, access_desk_message, access_enrollment, access_session_register
 from services.certificates import certificate_pdf
 from services.forms import (
     ActivityForm,
@@ -21,26 +23,7 @@ from services.forms import (
     SlotFormSet,
     WalkInForm,
 )
-from services.models import Activity, DeskMessage, Enrollment
-
-
-def _activity(request, pk):
-    return get_object_or_404(selectors.activity_list(center=request.center), pk=pk)
-
-
-def _person(request, pk):
-    return get_object_or_404(Beneficiary.objects.active().in_center(request.center), pk=pk)
-
-
-def _session(request, pk):
-    """A register this user keeps; another trainer's register is as absent as another centre's."""
-    sessions = selectors.sessions_for_register(
-        center=request.center,
-        user=request.user,
-        all_registers=Perm.KEEP_ALL_REGISTERS in request.center_perms,
-    )
-    return get_object_or_404(sessions, pk=pk)
-
+from services.models import Activity
 
 # ---------------------------------------------------------------- today and the desk
 
@@ -81,7 +64,7 @@ def today(request, center):
 @require_POST
 @require_perm(Perm.CHECK_IN)
 def desk_message_done(request, center, pk):
-    message = get_object_or_404(DeskMessage.objects.in_center(request.center), pk=pk)
+    message = access_desk_message(request, pk)
     services.desk_message_done(message=message)
     messages.success(request, _("Message marked as passed on."))
     return redirect("services:today", center=request.center.code)
@@ -89,7 +72,7 @@ def desk_message_done(request, center, pk):
 
 @require_perm(Perm.LEAVE_DESK_MESSAGES)
 def desk_message_leave(request, center, pk):
-    person = _person(request, pk)
+    person = access_person(request, pk, active_only=True)
     form = DeskMessageForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.desk_message_leave(
@@ -102,7 +85,7 @@ def desk_message_leave(request, center, pk):
 
 @require_perm(Perm.RECORD_SERVICES)
 def delivery_record(request, center, pk):
-    person = _person(request, pk)
+    person = access_person(request, pk, active_only=True)
     form = DeliveryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -128,7 +111,7 @@ def activity_list(request, center):
 
 @require_perm(Perm.VIEW_ACTIVITIES)
 def activity_detail(request, center, pk):
-    activity = _activity(request, pk)
+    activity = access_activity(request, pk)
     enrollments = activity.enrollments.select_related("beneficiary").order_by("status", "requested_at")
     upcoming = selectors.mark_register_keeper(
         activity.sessions.filter(date__gte=timezone.localdate(), is_cancelled=False)[:8],
@@ -177,12 +160,12 @@ def activity_create(request, center):
 
 @require_perm(Perm.MANAGE_ACTIVITIES)
 def activity_edit(request, center, pk):
-    return _activity_form_page(request, get_object_or_404(Activity.objects.in_center(request.center), pk=pk))
+    return _activity_form_page(request, get_scoped(Activity.objects.all(), center=request.center, pk=pk))
 
 
 @require_perm(Perm.MANAGE_ACTIVITIES)
 def session_add(request, center, pk):
-    activity = _activity(request, pk)
+    activity = access_activity(request, pk)
     form = SessionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -198,7 +181,7 @@ def session_add(request, center, pk):
 @require_POST
 @require_perm(Perm.ENROL)
 def enrol(request, center, pk):
-    activity = _activity(request, pk)
+    activity = access_activity(request, pk)
     form = PersonNumberForm(request.POST)
     person = form.is_valid() and beneficiary_for_number(
         center=request.center, number=form.cleaned_data["number"].partition("/")[0]
@@ -222,7 +205,7 @@ def enrol(request, center, pk):
 @require_POST
 @require_perm(Perm.ENROL)
 def enrollment_change(request, center, pk, action):
-    enrollment = get_object_or_404(Enrollment.objects.in_center(request.center), pk=pk)
+    enrollment = access_enrollment(request, pk)
     try:
         services.enrollment_change(enrollment=enrollment, action=action, by=request.user)
     except ValidationError as exc:
@@ -234,13 +217,7 @@ def enrollment_change(request, center, pk, action):
 
 @require_perm(Perm.ENROL)
 def certificate(request, center, pk):
-    enrollment = get_object_or_404(
-        Enrollment.objects.in_center(request.center).select_related(
-            "activity", "beneficiary", "activity__center"
-        ),
-        pk=pk,
-        status=Enrollment.Status.COMPLETED,
-    )
+    enrollment = access_enrollment(request, pk, completed=True)
     record_export(enrollment, "certificate")
     response = HttpResponse(certificate_pdf(enrollment), content_type="application/pdf")
     response["Content-Disposition"] = (
@@ -254,7 +231,7 @@ def certificate(request, center, pk):
 
 @require_perm(Perm.KEEP_ATTENDANCE)
 def register(request, center, pk):
-    session = _session(request, pk)
+    session = access_session_register(request, pk)
     rows = selectors.register_rows(session=session)
     walk_in_form = WalkInForm(request.POST or None)
     if request.method == "POST" and walk_in_form.is_valid():

@@ -61,3 +61,17 @@ def test_a_planted_upward_import_is_caught(tmp_path):
 def test_installed_apps_follow_the_layers():
     ours = [app for app in settings.INSTALLED_APPS if app in LAYERS]
     assert ours == [app for app in LAYERS if app != "config"]
+
+
+def test_views_reach_records_only_through_access_helpers():
+    """One way to fetch what a user may see: each app's access.py (centers.access.get_scoped underneath)."""
+    offenders = []
+    for path in sorted(ROOT.glob("*/views.py")):
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "") in {
+                "get_object_or_404",
+                "get_list_or_404",
+            }:
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert offenders == []
