@@ -2,13 +2,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.models import Beneficiary, ConsentScope, Language, Relationship, Vulnerability
+from beneficiaries.services import HEAD_FIELDS, MEMBER_FIELDS
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
-
-_PERSON_FIELDS = [
-    "first_name", "last_name", "first_name_original", "last_name_original", "father_name", "sex",
-    "date_of_birth", "birth_year", "birth_year_estimated",
-]  # fmt: skip
 
 
 class _PersonForm(forms.ModelForm):
@@ -66,10 +62,7 @@ class BeneficiaryForm(_PersonForm):
 
     class Meta:
         model = Beneficiary
-        fields = [
-            *_PERSON_FIELDS, "nationality", "population_group", "phone", "district", "neighbourhood",
-            "languages", "needs_interpreter", "document_type", "document_number", "vulnerabilities",
-        ]  # fmt: skip
+        fields = HEAD_FIELDS
 
 
 class MemberForm(_PersonForm):
@@ -82,7 +75,7 @@ class MemberForm(_PersonForm):
 
     class Meta:
         model = Beneficiary
-        fields = [*_PERSON_FIELDS, "relationship_to_head", "document_type", "document_number"]
+        fields = MEMBER_FIELDS
 
 
 # absolute_max: a forged TOTAL_FORMS never makes the server build more than 20 forms.

@@ -22,6 +22,7 @@ from beneficiaries.models import (
 )
 from beneficiaries.selectors import Candidate
 from centers.models import Center
+from core.services import model_fields_set
 
 HOUSEHOLD_FIELDS = ("district", "neighbourhood")
 INHERITED_FROM_HEAD = ("nationality", "population_group", "district", "neighbourhood", "phone")
@@ -33,6 +34,36 @@ class DuplicateSuspected(Exception):
     def __init__(self, candidates: dict[int, list[Candidate]]):
         super().__init__("duplicate suspected")
         self.candidates = candidates  # index of the person in the registration -> candidates
+
+
+# What registration and editing may write on a person: the rest (numbers, centres, keys, merges) is the
+# services' own business.
+PERSON_FIELDS = [
+    "first_name",
+    "last_name",
+    "first_name_original",
+    "last_name_original",
+    "father_name",
+    "sex",
+    "date_of_birth",
+    "birth_year",
+    "birth_year_estimated",
+]
+HEAD_FIELDS = [
+    *PERSON_FIELDS,
+    "nationality",
+    "population_group",
+    "phone",
+    "district",
+    "neighbourhood",
+    "languages",
+    "needs_interpreter",
+    "document_type",
+    "document_number",
+    "vulnerabilities",
+]
+MEMBER_FIELDS = [*PERSON_FIELDS, "relationship_to_head", "document_type", "document_number"]
+EDITABLE_FIELDS = list(dict.fromkeys([*HEAD_FIELDS, *MEMBER_FIELDS]))
 
 
 @dataclass
@@ -72,7 +103,8 @@ def _record_consents(*, person: Beneficiary, answers: dict[str, bool], by, given
 
 
 def _new_person(*, center, by, data: dict, household=None, relationship="", token=None) -> Beneficiary:
-    person = Beneficiary(center=center, registered_by=by, household=household, submission_token=token, **data)
+    person = Beneficiary(center=center, registered_by=by, household=household, submission_token=token)
+    model_fields_set(instance=person, fields=EDITABLE_FIELDS, data=data)
     if household is not None:
         person.relationship_to_head = relationship or data.get("relationship_to_head") or ""
     person.registration_number = registration_number_next(center=center, year=timezone.localdate().year)
@@ -171,8 +203,7 @@ def _record_not_same(*, person: Beneficiary, candidates: list[Candidate], by) ->
 
 def beneficiary_edit(*, person: Beneficiary, data: dict, consents: dict[str, bool], by) -> Beneficiary:
     """Save corrected details and consent answers together (django-simple-history keeps the old values)."""
-    for name, value in data.items():
-        setattr(person, name, value)
+    model_fields_set(instance=person, fields=EDITABLE_FIELDS, data=data)
     person.full_clean()
     with transaction.atomic():
         person.save()

@@ -1,5 +1,7 @@
 """Writes for case management. Domain errors are ValidationErrors with words for the page."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
@@ -32,9 +34,21 @@ def _require_open(case: Case) -> None:
         raise ValidationError(_("This case is closed."))
 
 
-def follow_up_record(*, case: Case, by, **data) -> FollowUp:
+def follow_up_record(
+    *,
+    case: Case,
+    by,
+    date: dt.date,
+    type: str,
+    summary: str,
+    actions_agreed: str = "",
+    next_date: dt.date | None = None,
+) -> FollowUp:
     _require_open(case)
-    follow_up = FollowUp(case=case, center=case.center, by=by, **data)
+    follow_up = FollowUp(
+        case=case, center=case.center, by=by, date=date, type=type, summary=summary,
+        actions_agreed=actions_agreed, next_date=next_date,
+    )  # fmt: skip
     follow_up.full_clean()
     with transaction.atomic():
         follow_up.save()
@@ -42,9 +56,9 @@ def follow_up_record(*, case: Case, by, **data) -> FollowUp:
     return follow_up
 
 
-def goal_add(*, case: Case, **data) -> CaseGoal:
+def goal_add(*, case: Case, goal: str, action: str = "", due_on: dt.date | None = None) -> CaseGoal:
     _require_open(case)
-    goal = CaseGoal(case=case, **data)
+    goal = CaseGoal(case=case, goal=goal, action=action, due_on=due_on)
     goal.full_clean()
     goal.save()
     return goal

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from centers.models import Center, Membership, Role, Room
+from core.services import model_fields_set
 
 
 def _save(instance):
@@ -28,9 +29,12 @@ def room_create(
     )
 
 
-def room_update(*, room: Room, **fields) -> Room:
-    for name, value in fields.items():
-        setattr(room, name, value)
+ROOM_FIELDS = ["name", "floor", "capacity", "purpose", "is_active"]
+
+
+def room_update(*, room: Room, data: dict) -> Room:
+    """Save the fields of ROOM_FIELDS given in ``data``."""
+    model_fields_set(instance=room, fields=ROOM_FIELDS, data=data)
     return _save(room)
 
 

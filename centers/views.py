@@ -66,7 +66,7 @@ def room_edit(request, center, pk):
     form = RoomForm(request.POST or None, instance=room)
     if request.method == "POST" and form.is_valid():
         try:
-            services.room_update(room=room, **form.cleaned_data)
+            services.room_update(room=room, data=form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:

@@ -12,9 +12,20 @@ from core.spreadsheets import read_table
 from finance.models import CostEntry, FundingSource
 
 
-def cost_record(*, center: Center, **data) -> CostEntry:
-    entry = CostEntry(center=center, **data)
-    entry.month = entry.month.replace(day=1) if entry.month else entry.month
+def cost_record(
+    *,
+    center: Center,
+    month: dt.date,
+    type: str,
+    amount: Decimal,
+    currency: str,
+    funding_source,
+    note: str = "",
+) -> CostEntry:
+    entry = CostEntry(
+        center=center, month=month.replace(day=1) if month else month, type=type, amount=amount,
+        currency=currency, funding_source=funding_source, note=note,
+    )  # fmt: skip
     entry.full_clean()
     entry.save()
     return entry

@@ -1,5 +1,6 @@
 """Writes for listening: outreach visits, needs interviews and feedback, each saved once per form shown."""
 
+import datetime as dt
 import uuid
 
 from django.core.exceptions import ValidationError
@@ -8,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from centers.models import Center
+from core.services import model_fields_set
 from services.models import Need
 
 from .models import MAX_RANKED_NEEDS, Feedback, InterviewNeed, NeedsInterview, OutreachVisit
@@ -15,12 +17,29 @@ from .models import MAX_RANKED_NEEDS, Feedback, InterviewNeed, NeedsInterview, O
 # ---------------------------------------------------------------- recording
 
 
-def visit_record(*, center: Center, by, staff, token: uuid.UUID, **data) -> tuple[OutreachVisit, bool]:
+VISIT_FIELDS = ["date", "district", "neighbourhood", "households_visited", "notes"]
+
+
+def visit_record(
+    *,
+    center: Center,
+    by,
+    staff,
+    token: uuid.UUID,
+    date: dt.date,
+    district: str,
+    neighbourhood: str = "",
+    households_visited: int = 0,
+    notes: str = "",
+) -> tuple[OutreachVisit, bool]:
     """Save a visit once per form shown: a double submit returns the visit already saved."""
     existing = OutreachVisit.objects.filter(submission_token=token).first()
     if existing is not None:
         return existing, False
-    visit = OutreachVisit(center=center, created_by=by, submission_token=token, **data)
+    visit = OutreachVisit(
+        center=center, created_by=by, submission_token=token, date=date, district=district,
+        neighbourhood=neighbourhood, households_visited=households_visited, notes=notes,
+    )  # fmt: skip
     visit.full_clean()
     try:
         with transaction.atomic():
@@ -31,10 +50,9 @@ def visit_record(*, center: Center, by, staff, token: uuid.UUID, **data) -> tupl
     return visit, True
 
 
-def visit_update(*, visit: OutreachVisit, by, staff, **data) -> OutreachVisit:
-    """Correct a visit; whoever recorded it stays on its staff."""
-    for name, value in data.items():
-        setattr(visit, name, value)
+def visit_update(*, visit: OutreachVisit, by, staff, data: dict) -> OutreachVisit:
+    """Correct a visit (the fields of VISIT_FIELDS in ``data``); whoever recorded it stays on its staff."""
+    model_fields_set(instance=visit, fields=VISIT_FIELDS, data=data)
     visit.full_clean()
     with transaction.atomic():
         visit.save()
@@ -50,9 +68,23 @@ def interview_remove(*, interview: NeedsInterview) -> OutreachVisit:
 
 
 def interview_save(
-    *, visit: OutreachVisit, by, submission_id: str, needs: list[str], **data
+    *,
+    visit: OutreachVisit,
+    by,
+    submission_id: str,
+    needs: list[str],
+    respondent_sex: str,
+    age_band: str,
+    population_group: str,
+    nationality: str = "",
+    beneficiary=None,
+    quote: str = "",
 ) -> NeedsInterview:
-    interview = NeedsInterview.objects.create(visit=visit, created_by=by, submission_id=submission_id, **data)
+    interview = NeedsInterview.objects.create(
+        visit=visit, created_by=by, submission_id=submission_id, respondent_sex=respondent_sex,
+        age_band=age_band, population_group=population_group, nationality=nationality,
+        beneficiary=beneficiary, quote=quote,
+    )  # fmt: skip
     InterviewNeed.objects.bulk_create(
         InterviewNeed(interview=interview, need=need, rank=rank) for rank, need in enumerate(needs, start=1)
     )
@@ -60,7 +92,17 @@ def interview_save(
 
 
 def interview_record(
-    *, visit: OutreachVisit, by, token: uuid.UUID, needs: list[str], **data
+    *,
+    visit: OutreachVisit,
+    by,
+    token: uuid.UUID,
+    needs: list[str],
+    respondent_sex: str,
+    age_band: str,
+    population_group: str,
+    nationality: str = "",
+    beneficiary=None,
+    quote: str = "",
 ) -> tuple[NeedsInterview, bool]:
     """Save one interview of a visit, once per form shown. ``needs`` are codes, most important first."""
     submission_id = f"web:{token}"
@@ -70,7 +112,11 @@ def interview_record(
     needs = ranked_needs(needs)
     try:
         with transaction.atomic():
-            return interview_save(visit=visit, by=by, submission_id=submission_id, needs=needs, **data), True
+            return interview_save(
+                visit=visit, by=by, submission_id=submission_id, needs=needs, respondent_sex=respondent_sex,
+                age_band=age_band, population_group=population_group, nationality=nationality,
+                beneficiary=beneficiary, quote=quote,
+            ), True  # fmt: skip
     except IntegrityError:
         return NeedsInterview.objects.get(submission_id=submission_id), False
 
@@ -92,11 +138,18 @@ def ranked_needs(needs) -> list[str]:
 # ---------------------------------------------------------------- feedback
 
 
-def feedback_record(*, center: Center, by, token: uuid.UUID, **data) -> tuple[Feedback, bool]:
+FEEDBACK_FIELDS = [
+    "kind", "channel", "category", "received_on", "text", "anonymous", "contact", "sensitive", "beneficiary"
+]  # fmt: skip
+
+
+def feedback_record(*, center: Center, by, token: uuid.UUID, data: dict) -> tuple[Feedback, bool]:
+    """Save feedback once per form shown (the fields of FEEDBACK_FIELDS in ``data``)."""
     existing = Feedback.objects.filter(submission_token=token).first()
     if existing is not None:
         return existing, False
-    feedback = Feedback(center=center, received_by=by, submission_token=token, **data)
+    feedback = Feedback(center=center, received_by=by, submission_token=token)
+    model_fields_set(instance=feedback, fields=FEEDBACK_FIELDS, data=data)
     feedback.full_clean()
     try:
         with transaction.atomic():

@@ -127,7 +127,7 @@ def visit_edit(request, center, pk):
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "staff"}
         try:
-            services.visit_update(visit=visit, by=request.user, staff=form.cleaned_data["staff"], **data)
+            services.visit_update(visit=visit, by=request.user, staff=form.cleaned_data["staff"], data=data)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -260,7 +260,7 @@ def feedback_create(request, center):
         else:
             try:
                 feedback, created = services.feedback_record(
-                    center=request.center, by=request.user, token=token, **form.feedback_data()
+                    center=request.center, by=request.user, token=token, data=form.feedback_data()
                 )
             except ValidationError as exc:
                 form.add_error(None, exc)

@@ -324,8 +324,13 @@ def register_save(
 # ---------------------------------------------------------------- desk
 
 
-def delivery_record(*, center: Center, person: Beneficiary, by, **data) -> ServiceDelivery:
-    delivery = ServiceDelivery(center=center, beneficiary=person, staff=by, **data)
+def delivery_record(
+    *, center: Center, person: Beneficiary, by, category, type: str, date: dt.date, duration_minutes: int
+) -> ServiceDelivery:
+    delivery = ServiceDelivery(
+        center=center, beneficiary=person, staff=by, category=category, type=type, date=date,
+        duration_minutes=duration_minutes,
+    )  # fmt: skip
     delivery.full_clean()
     delivery.save()
     return delivery

@@ -75,3 +75,15 @@ def test_views_reach_records_only_through_access_helpers():
             }:
                 offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert offenders == []
+
+
+def test_services_take_named_arguments_and_never_a_request():
+    """Writes are keyword-only and typed: no ``**data`` that accepts any key, no request (HackSoft)."""
+    offenders = []
+    for path in sorted(ROOT.glob("*/services.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.FunctionDef) and not node.name.startswith("_"):
+                names = [a.arg for a in node.args.args + node.args.kwonlyargs]
+                if node.args.kwarg is not None or "request" in names:
+                    offenders.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name}")
+    assert offenders == []
