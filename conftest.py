@@ -190,20 +190,35 @@ def world(db):
     for code, center in w.centers.items():
         worker = w.users[(code, "social_worker")]
         visit = OutreachVisit.objects.create(
-            center=center, date=dt.date(2026, 10, 5), district="Altındağ", neighbourhood="Önder",
-            households_visited=12, created_by=worker,
-        )  # fmt: skip
+            center=center,
+            date=dt.date(2026, 10, 5),
+            district="Altındağ",
+            neighbourhood="Önder",
+            households_visited=12,
+            created_by=worker,
+        )
         visit.staff.add(worker)
         w.interviews[code] = interview_save(
-            visit=visit, by=worker, submission_id=f"world-{code}", needs=["language", "employment"],
-            respondent_sex="female", age_band="age_18_59", population_group="temporary_protection",
-            nationality="SY", beneficiary=None, quote="We need Turkish to find work.",
-        )  # fmt: skip
+            visit=visit,
+            by=worker,
+            submission_id=f"world-{code}",
+            needs=["language", "employment"],
+            respondent_sex="female",
+            age_band="age_18_59",
+            population_group="temporary_protection",
+            nationality="SY",
+            beneficiary=None,
+            quote="We need Turkish to find work.",
+        )
         w.visits[code] = visit
         w.feedback[code] = Feedback.objects.create(
-            center=center, kind="suggestion", channel="box", text="Open on Saturdays too.", anonymous=True,
+            center=center,
+            kind="suggestion",
+            channel="box",
+            text="Open on Saturdays too.",
+            anonymous=True,
             received_by=w.users[(code, "reception")],
-        )  # fmt: skip
+        )
     for role in NATIONAL_ROLES:
         user = UserFactory(username=role.value)
         MembershipFactory(user=user, center=None, role=role)

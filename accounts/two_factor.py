@@ -99,9 +99,10 @@ def two_factor_verify(request):
             if recovery:
                 left = StaticToken.objects.filter(device=device).count()
                 messages.warning(
-                    request, _("You used a recovery code; %(left)d are left. Make new ones if you are running out.")
+                    request,
+                    _("You used a recovery code; %(left)d are left. Make new ones if you are running out.")
                     % {"left": left},
-                )  # fmt: skip
+                )
             return redirect(_next_url(request))
         signals.two_factor_failed.send(sender=None, user=request.user, detail={})
         form.add_error("code", _("That code is not right, or it has been used already."))

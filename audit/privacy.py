@@ -5,10 +5,16 @@ from django.utils.translation import gettext_lazy as _
 
 from core.personal_data import PersonalData, declare, not_personal
 
-declare(PersonalData(
-    model="audit.AccessLog", section="who_opened_the_record", title=_("Who opened the record"), order=90,
-    export_exclude=("ip_address",), keeps="append-only: who opened the record stays, with no words about the person",
-))  # fmt: skip
+declare(
+    PersonalData(
+        model="audit.AccessLog",
+        section="who_opened_the_record",
+        title=_("Who opened the record"),
+        order=90,
+        export_exclude=("ip_address",),
+        keeps="append-only: who opened the record stays, with no words about the person",
+    )
+)
 not_personal(
     "audit.AuditEvent", reason="names records by type and id and changed fields by name, never values"
 )

@@ -116,9 +116,13 @@ def record_export(obj, what: str, **detail) -> AuditEvent:
 def record_access(*, user, center, path: str, person, case=None) -> AccessLog:
     """Every opening of a profile or case file: who, what, when, from which address."""
     return AccessLog.objects.create(
-        user=user, beneficiary=person, case=case, center=center, path=path[:255],
+        user=user,
+        beneficiary=person,
+        case=case,
+        center=center,
+        path=path[:255],
         ip_address=_context.get().ip_address,
-    )  # fmt: skip
+    )
 
 
 # -- signal receivers ------------------------------------------------------------------------------------
@@ -159,8 +163,11 @@ def _saved(sender, instance, created, raw=False, **kwargs):
     instance._audit_old = None
     if not changed and (had_old or access):
         return  # a save that changed nothing anyone cares about
-    record(AuditEvent.Action.ACCESS_CHANGE if access else AuditEvent.Action.UPDATE, obj=instance,
-           detail={"fields": changed})  # fmt: skip
+    record(
+        AuditEvent.Action.ACCESS_CHANGE if access else AuditEvent.Action.UPDATE,
+        obj=instance,
+        detail={"fields": changed},
+    )
 
 
 def _deleted(sender, instance, **kwargs):

@@ -11,9 +11,12 @@ class _PersonForm(forms.ModelForm):
     """Fields every person has; the model's clean() checks dates and documents."""
 
     birth_year = forms.IntegerField(
-        label=_("Year of birth"), required=False, min_value=1900, max_value=2200,
+        label=_("Year of birth"),
+        required=False,
+        min_value=1900,
+        max_value=2200,
         help_text=_("When the exact date is not known."),
-    )  # fmt: skip
+    )
     not_duplicate = forms.BooleanField(
         label=_("I checked the records above: none of them is this person."), required=False
     )

@@ -201,19 +201,23 @@ class Beneficiary(models.Model):
         # (LIKE 'mhm%') as well as for equality; other databases ignore them.
         indexes = [
             models.Index(
-                fields=["first_name_key", "birth_year"], opclasses=["varchar_pattern_ops", "int2_ops"],
+                fields=["first_name_key", "birth_year"],
+                opclasses=["varchar_pattern_ops", "int2_ops"],
                 name="benef_first_key_year",
             ),
             models.Index(
-                fields=["first_name_key_original", "birth_year"], opclasses=["varchar_pattern_ops", "int2_ops"],
+                fields=["first_name_key_original", "birth_year"],
+                opclasses=["varchar_pattern_ops", "int2_ops"],
                 name="benef_first_key_orig_year",
             ),
             models.Index(fields=["last_name_key"], opclasses=["varchar_pattern_ops"], name="benef_last_key"),
             models.Index(
-                fields=["last_name_key_original"], opclasses=["varchar_pattern_ops"], name="benef_last_key_orig"
+                fields=["last_name_key_original"],
+                opclasses=["varchar_pattern_ops"],
+                name="benef_last_key_orig",
             ),
             models.Index(fields=["center", "last_name", "first_name"], name="benef_center_name"),
-        ]  # fmt: skip
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(birth_year__gte=1900) & Q(birth_year__lte=2200), name="benef_birth_year_plausible"

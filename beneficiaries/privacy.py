@@ -11,12 +11,27 @@ from .models import Beneficiary, Household
 ANONYMISED_NAME = "ANONYMISED"
 # What stays on an anonymised record, because reports count by it.
 KEPT_FIELDS = {
-    "id", "center", "sex", "birth_year", "birth_year_estimated", "nationality", "population_group",
-    "registered_at", "registered_by", "merged_into", "card_version", "anonymised_at",
-}  # fmt: skip
+    "id",
+    "center",
+    "sex",
+    "birth_year",
+    "birth_year_estimated",
+    "nationality",
+    "population_group",
+    "registered_at",
+    "registered_by",
+    "merged_into",
+    "card_version",
+    "anonymised_at",
+}
 # Internal columns that say nothing about the person.
-INTERNAL_FIELDS = ("first_name_key", "first_name_key_original", "last_name_key", "last_name_key_original",
-                   "submission_token")  # fmt: skip
+INTERNAL_FIELDS = (
+    "first_name_key",
+    "first_name_key_original",
+    "last_name_key",
+    "last_name_key_original",
+    "submission_token",
+)
 
 
 def _identities(person) -> list[int]:
@@ -52,13 +67,30 @@ def _erase_people(person, ids, now) -> int:
     )
     for pk in ids:
         Beneficiary.objects.filter(pk=pk).update(
-            registration_number=f"ANON-{pk}", first_name=ANONYMISED_NAME, last_name="", father_name="",
-            first_name_original="", last_name_original="", first_name_key="", first_name_key_original="",
-            last_name_key="", last_name_key_original="", date_of_birth=None, phone="", district="",
-            neighbourhood="", languages=[], needs_interpreter=False, document_type="", document_number="",
-            vulnerabilities=[], household=None, relationship_to_head="", submission_token=None,
+            registration_number=f"ANON-{pk}",
+            first_name=ANONYMISED_NAME,
+            last_name="",
+            father_name="",
+            first_name_original="",
+            last_name_original="",
+            first_name_key="",
+            first_name_key_original="",
+            last_name_key="",
+            last_name_key_original="",
+            date_of_birth=None,
+            phone="",
+            district="",
+            neighbourhood="",
+            languages=[],
+            needs_interpreter=False,
+            document_type="",
+            document_number="",
+            vulnerabilities=[],
+            household=None,
+            relationship_to_head="",
+            submission_token=None,
             anonymised_at=now,
-        )  # fmt: skip
+        )
     # A household left with nobody identifiable keeps no address.
     for household in Household.objects.filter(pk__in=households).exclude(
         Exists(Beneficiary.objects.filter(household=OuterRef("pk"), anonymised_at__isnull=True))
@@ -73,41 +105,89 @@ def _erase_history(person, ids, now) -> int:
     return Beneficiary.history.filter(id__in=ids).delete()[0]
 
 
-declare(PersonalData(
-    model="beneficiaries.Beneficiary", person="id", section="person", title=_("Person"), order=10,
-    export=_person, anonymise=_erase_people, count_as="records",
-    keeps="sex, year of birth, nationality, population group, centres and dates: what reports count",
-))  # fmt: skip
-declare(PersonalData(
-    model="beneficiaries.Beneficiary#merged", person="merged_into_id", section="merged_records",
-    title=_("Merged duplicate records"), order=11,
-    export=lambda person, ids: rows(Beneficiary.objects.filter(merged_into=person), exclude=("submission_token",)),
-    keeps="anonymised with the person (their ids are among the person's identities)",
-))  # fmt: skip
-declare(PersonalData(
-    model="beneficiaries.Household", person="members__id", section="household", title=_("Household"), order=12,
-    export=lambda person, ids: rows(Household.objects.filter(pk=person.household_id)),
-    keeps="the address goes once nobody identifiable is left in the household",
-))  # fmt: skip
-declare(PersonalData(
-    model="beneficiaries.HistoricalBeneficiary", person="id", section="change_history",
-    title=_("Change history"), order=13,
-    export=lambda person, ids: rows(
-        person.history.all().order_by("history_date"), exclude=("history_change_reason", "submission_token")
-    ),
-    anonymise=_erase_history,
-))  # fmt: skip
-declare(PersonalData(
-    model="beneficiaries.HistoricalHousehold", person="members__id",
-    keeps="deleted with the household's address when nobody identifiable is left in it",
-))  # fmt: skip
-declare(PersonalData(model="beneficiaries.Consent", section="consents", title=_("Consents"), order=14,
-                     keeps="the answers and their dates: the legal basis of what was done"))  # fmt: skip
-declare(PersonalData(
-    model="beneficiaries.RegistrationAlias", section="previous_numbers", title=_("Previous numbers"), order=15,
-    delete=True, count_as="previous_numbers",
-))  # fmt: skip
-declare(PersonalData(
-    model="beneficiaries.DuplicateDecision", person=("beneficiary_id", "other_id"), erase={"note": ""}, count_as="decisions",
-    keeps="not exported: a decision about two records, not about the person; its note goes",
-))  # fmt: skip
+declare(
+    PersonalData(
+        model="beneficiaries.Beneficiary",
+        person="id",
+        section="person",
+        title=_("Person"),
+        order=10,
+        export=_person,
+        anonymise=_erase_people,
+        count_as="records",
+        keeps="sex, year of birth, nationality, population group, centres and dates: what reports count",
+    )
+)
+declare(
+    PersonalData(
+        model="beneficiaries.Beneficiary#merged",
+        person="merged_into_id",
+        section="merged_records",
+        title=_("Merged duplicate records"),
+        order=11,
+        export=lambda person, ids: rows(
+            Beneficiary.objects.filter(merged_into=person), exclude=("submission_token",)
+        ),
+        keeps="anonymised with the person (their ids are among the person's identities)",
+    )
+)
+declare(
+    PersonalData(
+        model="beneficiaries.Household",
+        person="members__id",
+        section="household",
+        title=_("Household"),
+        order=12,
+        export=lambda person, ids: rows(Household.objects.filter(pk=person.household_id)),
+        keeps="the address goes once nobody identifiable is left in the household",
+    )
+)
+declare(
+    PersonalData(
+        model="beneficiaries.HistoricalBeneficiary",
+        person="id",
+        section="change_history",
+        title=_("Change history"),
+        order=13,
+        export=lambda person, ids: rows(
+            person.history.all().order_by("history_date"),
+            exclude=("history_change_reason", "submission_token"),
+        ),
+        anonymise=_erase_history,
+    )
+)
+declare(
+    PersonalData(
+        model="beneficiaries.HistoricalHousehold",
+        person="members__id",
+        keeps="deleted with the household's address when nobody identifiable is left in it",
+    )
+)
+declare(
+    PersonalData(
+        model="beneficiaries.Consent",
+        section="consents",
+        title=_("Consents"),
+        order=14,
+        keeps="the answers and their dates: the legal basis of what was done",
+    )
+)
+declare(
+    PersonalData(
+        model="beneficiaries.RegistrationAlias",
+        section="previous_numbers",
+        title=_("Previous numbers"),
+        order=15,
+        delete=True,
+        count_as="previous_numbers",
+    )
+)
+declare(
+    PersonalData(
+        model="beneficiaries.DuplicateDecision",
+        person=("beneficiary_id", "other_id"),
+        erase={"note": ""},
+        count_as="decisions",
+        keeps="not exported: a decision about two records, not about the person; its note goes",
+    )
+)

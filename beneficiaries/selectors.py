@@ -22,9 +22,19 @@ MAX_BLOCK_ROWS = 20_000
 # Phone and document are compared in SQL: parsing a phone per row costs more
 # than the whole query.
 _MATCH_FIELDS = [
-    "pk", "center_id", "birth_year", "sex", "household_id", "father_name", "same_phone", "same_document",
-    "first_name_key", "first_name_key_original", "last_name_key", "last_name_key_original",
-]  # fmt: skip
+    "pk",
+    "center_id",
+    "birth_year",
+    "sex",
+    "household_id",
+    "father_name",
+    "same_phone",
+    "same_document",
+    "first_name_key",
+    "first_name_key_original",
+    "last_name_key",
+    "last_name_key_original",
+]
 
 
 @dataclass

@@ -294,8 +294,15 @@ def beneficiary_merge(*, survivor: Beneficiary, other: Beneficiary, by) -> Benef
                 other.household_id,
                 other.relationship_to_head,
             )
-        for name in ("document_type", "document_number", "phone", "date_of_birth", "first_name_original",
-                     "last_name_original", "father_name"):  # fmt: skip
+        for name in (
+            "document_type",
+            "document_number",
+            "phone",
+            "date_of_birth",
+            "first_name_original",
+            "last_name_original",
+            "father_name",
+        ):
             if not getattr(survivor, name) and getattr(other, name):
                 setattr(survivor, name, getattr(other, name))
         survivor.save()

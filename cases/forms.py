@@ -17,8 +17,14 @@ class CaseOpenForm(forms.ModelForm):
         model = Case
         field_classes = {"psychologists": StaffChoiceField}
         fields = [
-            "reason", "legal_basis", "risk_level", "caseworker", "supervisor", "psychologists", "covers_household",
-        ]  # fmt: skip
+            "reason",
+            "legal_basis",
+            "risk_level",
+            "caseworker",
+            "supervisor",
+            "psychologists",
+            "covers_household",
+        ]
         widgets = {"reason": forms.Textarea(attrs={"rows": 3}), "psychologists": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, center: Center, **kwargs):

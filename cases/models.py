@@ -49,9 +49,13 @@ class Case(models.Model):
         verbose_name=_("caseworker"),
     )
     supervisor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="supervised_cases",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="supervised_cases",
         verbose_name=_("supervisor"),
-    )  # fmt: skip
+    )
     psychologists = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,
@@ -62,9 +66,12 @@ class Case(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.OPEN)
     reason = models.TextField(_("why the case is opened"), max_length=2000)
     legal_basis = models.CharField(
-        _("legal basis"), max_length=24, choices=LegalBasis, default=LegalBasis.CONSENT,
+        _("legal basis"),
+        max_length=24,
+        choices=LegalBasis,
+        default=LegalBasis.CONSENT,
         help_text=_("Why the centre may keep this file. Without consent, say which other basis applies."),
-    )  # fmt: skip
+    )
     opened_at = models.DateTimeField(_("opened"), default=timezone.now)
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     closure_reason = models.CharField(_("reason for closing"), max_length=255, blank=True)

@@ -16,12 +16,30 @@ from cases.models import REFERRAL_FIELDS, Case, CaseGoal, ConfidentialNote, Foll
 from centers.models import Center, Role
 
 
-def case_open(*, center: Center, person: Beneficiary, by, caseworker, reason: str, risk_level: str,
-              legal_basis: str, supervisor=None, covers_household: bool = False, psychologists=()) -> Case:  # fmt: skip
+def case_open(
+    *,
+    center: Center,
+    person: Beneficiary,
+    by,
+    caseworker,
+    reason: str,
+    risk_level: str,
+    legal_basis: str,
+    supervisor=None,
+    covers_household: bool = False,
+    psychologists=(),
+) -> Case:
     case = Case(
-        center=center, beneficiary=person, caseworker=caseworker, supervisor=supervisor, reason=reason,
-        risk_level=risk_level, legal_basis=legal_basis, covers_household=covers_household, opened_by=by,
-    )  # fmt: skip
+        center=center,
+        beneficiary=person,
+        caseworker=caseworker,
+        supervisor=supervisor,
+        reason=reason,
+        risk_level=risk_level,
+        legal_basis=legal_basis,
+        covers_household=covers_household,
+        opened_by=by,
+    )
     case.full_clean()
     with transaction.atomic():
         case.save()
@@ -46,9 +64,15 @@ def follow_up_record(
 ) -> FollowUp:
     _require_open(case)
     follow_up = FollowUp(
-        case=case, center=case.center, by=by, date=date, type=type, summary=summary,
-        actions_agreed=actions_agreed, next_date=next_date,
-    )  # fmt: skip
+        case=case,
+        center=case.center,
+        by=by,
+        date=date,
+        type=type,
+        summary=summary,
+        actions_agreed=actions_agreed,
+        next_date=next_date,
+    )
     follow_up.full_clean()
     with transaction.atomic():
         follow_up.save()
@@ -206,9 +230,12 @@ def transfer_decide(*, transfer: Transfer, by, accept: bool) -> Transfer:
             moved = list(moving.values_list("pk", flat=True))
             moving.update(center=transfer.to_center)
             recorder.record(
-                recorder.AuditEvent.Action.UPDATE, obj=case, actor=by, center_id=transfer.to_center_id,
+                recorder.AuditEvent.Action.UPDATE,
+                obj=case,
+                actor=by,
+                center_id=transfer.to_center_id,
                 detail={"transfer": transfer.pk, "people_moved": moved},
-            )  # fmt: skip
+            )
     return transfer
 
 

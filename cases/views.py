@@ -81,10 +81,14 @@ def follow_up_add(request, center, pk):
     case = access_case(request, pk)
     form = FollowUpForm(request.POST or None)
     return _form_page(
-        request, "cases/form.html", form, case,
+        request,
+        "cases/form.html",
+        form,
+        case,
         lambda f: services.follow_up_record(case=case, by=request.user, **f.cleaned_data),
-        _("Follow-up recorded."), title=_("Record a follow-up"),
-    )  # fmt: skip
+        _("Follow-up recorded."),
+        title=_("Record a follow-up"),
+    )
 
 
 @require_perm(Perm.MANAGE_CASES)
@@ -92,10 +96,14 @@ def goal_add(request, center, pk):
     case = access_case(request, pk)
     form = GoalForm(request.POST or None)
     return _form_page(
-        request, "cases/form.html", form, case,
+        request,
+        "cases/form.html",
+        form,
+        case,
         lambda f: services.goal_add(case=case, **f.cleaned_data),
-        _("Goal added to the plan."), title=_("Add a goal"),
-    )  # fmt: skip
+        _("Goal added to the plan."),
+        title=_("Add a goal"),
+    )
 
 
 @require_POST
@@ -111,10 +119,14 @@ def note_add(request, center, pk):
     case = access_case(request, pk)
     form = NoteForm(request.POST or None)
     return _form_page(
-        request, "cases/form.html", form, case,
+        request,
+        "cases/form.html",
+        form,
+        case,
         lambda f: services.note_add(case=case, author=request.user, text=f.cleaned_data["text"]),
-        _("Confidential note saved."), title=_("Add a confidential note"),
-    )  # fmt: skip
+        _("Confidential note saved."),
+        title=_("Add a confidential note"),
+    )
 
 
 @require_perm(Perm.MANAGE_CASES)
@@ -123,10 +135,15 @@ def referral_add(request, center, pk):
     form = ReferralForm(request.POST or None)
     consent = services.referral_consent_given(case.beneficiary)
     return _form_page(
-        request, "cases/form.html", form, case,
+        request,
+        "cases/form.html",
+        form,
+        case,
         lambda f: services.referral_create(case=case, by=request.user, **f.cleaned_data),
-        _("Referral drafted."), title=_("Refer to a partner"), consent_missing=not consent,
-    )  # fmt: skip
+        _("Referral drafted."),
+        title=_("Refer to a partner"),
+        consent_missing=not consent,
+    )
 
 
 @require_POST
@@ -161,10 +178,14 @@ def close_request(request, center, pk):
     case = access_case(request, pk)
     form = CloseForm(request.POST or None)
     return _form_page(
-        request, "cases/form.html", form, case,
+        request,
+        "cases/form.html",
+        form,
+        case,
         lambda f: services.case_close_request(case=case, by=request.user, reason=f.cleaned_data["reason"]),
-        _("Closure recorded."), title=_("Close the case"),
-    )  # fmt: skip
+        _("Closure recorded."),
+        title=_("Close the case"),
+    )
 
 
 @require_POST
@@ -183,10 +204,14 @@ def transfer_request(request, center, pk):
     case = access_case(request, pk)
     form = TransferForm(request.POST or None, center=request.center)
     return _form_page(
-        request, "cases/form.html", form, case,
+        request,
+        "cases/form.html",
+        form,
+        case,
         lambda f: services.transfer_request(case=case, by=request.user, **f.cleaned_data),
-        _("Transfer requested: the receiving centre's manager will answer."), title=_("Transfer to another centre"),
-    )  # fmt: skip
+        _("Transfer requested: the receiving centre's manager will answer."),
+        title=_("Transfer to another centre"),
+    )
 
 
 @require_POST
@@ -212,7 +237,9 @@ def partners(request, center):
 @require_perm(Perm.VIEW_CASES)
 def supervision(request, center):
     context = selectors.supervision(
-        center=request.center, user=request.user, all_cases=Perm.DECIDE_TRANSFERS in request.center_perms,
+        center=request.center,
+        user=request.user,
+        all_cases=Perm.DECIDE_TRANSFERS in request.center_perms,
         today=timezone.localdate(),
-    )  # fmt: skip
+    )
     return render(request, "cases/supervision.html", context)

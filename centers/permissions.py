@@ -49,8 +49,12 @@ class Perm(StrEnum):
 
 _CENTRE = {Perm.VIEW_CENTER, Perm.VIEW_BENEFICIARIES, Perm.VIEW_ACTIVITIES}
 _FRONT_DESK = _CENTRE | {
-    Perm.REGISTER_BENEFICIARIES, Perm.ENROL, Perm.CHECK_IN, Perm.RECORD_SERVICES, Perm.RECORD_FEEDBACK
-}  # fmt: skip
+    Perm.REGISTER_BENEFICIARIES,
+    Perm.ENROL,
+    Perm.CHECK_IN,
+    Perm.RECORD_SERVICES,
+    Perm.RECORD_FEEDBACK,
+}
 _OUTREACH = {Perm.VIEW_NEEDS, Perm.RECORD_OUTREACH}
 
 # National roles see aggregates, never individual records (DESIGN.md).

@@ -74,9 +74,17 @@ def seed(*, rng: random.Random) -> dict[str, int]:
             reason, risk, goals = rng.choice(REASONS)
             opened = timezone.now() - dt.timedelta(days=rng.randint(5, 300))
             case = Case.objects.create(
-                center=center, beneficiary=person, caseworker=worker, supervisor=manager, reason=reason,
-                risk_level=risk, covers_household=True, opened_by=worker, opened_at=opened, status=Case.Status.ACTIVE,
-            )  # fmt: skip
+                center=center,
+                beneficiary=person,
+                caseworker=worker,
+                supervisor=manager,
+                reason=reason,
+                risk_level=risk,
+                covers_household=True,
+                opened_by=worker,
+                opened_at=opened,
+                status=Case.Status.ACTIVE,
+            )
             for goal in goals:
                 CaseGoal.objects.create(
                     case=case, goal=goal, due_on=opened.date() + dt.timedelta(days=rng.randint(14, 90))
@@ -87,19 +95,28 @@ def seed(*, rng: random.Random) -> dict[str, int]:
                 if day > today:
                     break
                 FollowUp.objects.create(
-                    case=case, center=center, date=day, type=rng.choice(["home_visit", "phone", "in_centre"]),
-                    summary=rng.choice(FOLLOW_UP_SUMMARIES), by=worker,
+                    case=case,
+                    center=center,
+                    date=day,
+                    type=rng.choice(["home_visit", "phone", "in_centre"]),
+                    summary=rng.choice(FOLLOW_UP_SUMMARIES),
+                    by=worker,
                     next_date=day + dt.timedelta(days=rng.choice([7, 14, 21])),
-                )  # fmt: skip
+                )
             if partners and rng.random() < 0.6:
                 sent = opened.date() + dt.timedelta(days=rng.randint(1, 20))
                 status = rng.choice(["sent", "accepted", "completed"]) if sent <= today else "draft"
                 Referral.objects.create(
-                    case=case, partner=rng.choice(partners), reason=goals[0], created_by=worker, status=status,
-                    shared_fields=["full_name", "date_of_birth", "phone"], sent_on=sent if status != "draft" else None,
+                    case=case,
+                    partner=rng.choice(partners),
+                    reason=goals[0],
+                    created_by=worker,
+                    status=status,
+                    shared_fields=["full_name", "date_of_birth", "phone"],
+                    sent_on=sent if status != "draft" else None,
                     answered_on=sent + dt.timedelta(days=5) if status in ("accepted", "completed") else None,
                     completed_on=sent + dt.timedelta(days=20) if status == "completed" else None,
-                )  # fmt: skip
+                )
             if psychologist and risk == "high" and rng.random() < 0.5:
                 case.psychologists.add(psychologist)
                 ConfidentialNote.objects.create(case=case, author=psychologist, text="Session notes (demo).")

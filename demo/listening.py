@@ -21,13 +21,28 @@ NEIGHBOURHOODS = {
 }
 # How often migrants and host-community respondents name each need (weights).
 MIGRANT_NEEDS = {
-    Need.LANGUAGE: 30, Need.EMPLOYMENT: 24, Need.CHILDREN_EDUCATION: 16, Need.HEALTH: 12, Need.LEGAL: 12,
-    Need.FOOD_CASH: 10, Need.SHELTER: 8, Need.VOCATIONAL: 10, Need.PSYCHOSOCIAL: 7, Need.SOCIAL_COHESION: 4, Need.OTHER: 2,
-}  # fmt: skip
+    Need.LANGUAGE: 30,
+    Need.EMPLOYMENT: 24,
+    Need.CHILDREN_EDUCATION: 16,
+    Need.HEALTH: 12,
+    Need.LEGAL: 12,
+    Need.FOOD_CASH: 10,
+    Need.SHELTER: 8,
+    Need.VOCATIONAL: 10,
+    Need.PSYCHOSOCIAL: 7,
+    Need.SOCIAL_COHESION: 4,
+    Need.OTHER: 2,
+}
 HOST_NEEDS = {
-    Need.EMPLOYMENT: 20, Need.SOCIAL_COHESION: 14, Need.CHILDREN_EDUCATION: 10, Need.HEALTH: 8, Need.VOCATIONAL: 8,
-    Need.FOOD_CASH: 5, Need.PSYCHOSOCIAL: 4, Need.OTHER: 2,
-}  # fmt: skip
+    Need.EMPLOYMENT: 20,
+    Need.SOCIAL_COHESION: 14,
+    Need.CHILDREN_EDUCATION: 10,
+    Need.HEALTH: 8,
+    Need.VOCATIONAL: 8,
+    Need.FOOD_CASH: 5,
+    Need.PSYCHOSOCIAL: 4,
+    Need.OTHER: 2,
+}
 QUOTES = [
     "أريد أن أتعلم التركية حتى أتكلم مع الطبيب بنفسي",
     "Çocuğum okula kayıt olamıyor, belge istiyorlar",
@@ -86,36 +101,52 @@ def seed(*, rng: random.Random) -> dict[str, tuple[int, int, int]]:
                 continue
             district, neighbourhood = rng.choice(places)
             visit = OutreachVisit.objects.create(
-                center=center, date=day, district=district, neighbourhood=neighbourhood,
-                households_visited=rng.randint(6, 25), created_by=worker,
-            )  # fmt: skip
+                center=center,
+                date=day,
+                district=district,
+                neighbourhood=neighbourhood,
+                households_visited=rng.randint(6, 25),
+                created_by=worker,
+            )
             visit.staff.add(worker)
             visits += 1
             for _ in range(rng.randint(3, 8)):
                 host = rng.random() < 0.2
                 needs = _weighted(rng, HOST_NEEDS if host else MIGRANT_NEEDS, rng.choice([1, 2, 3, 3]))
                 interview_save(
-                    visit=visit, by=worker, submission_id=f"demo:{uuid.UUID(int=rng.getrandbits(128))}", needs=needs,
+                    visit=visit,
+                    by=worker,
+                    submission_id=f"demo:{uuid.UUID(int=rng.getrandbits(128))}",
+                    needs=needs,
                     respondent_sex=rng.choice(["female", "female", "male"]),
                     age_band=rng.choice(["age_18_59"] * 6 + ["age_60_plus", "age_12_17"]),
-                    population_group="host_community" if host else rng.choice(["temporary_protection"] * 4 + ["international_protection"]),
+                    population_group="host_community"
+                    if host
+                    else rng.choice(["temporary_protection"] * 4 + ["international_protection"]),
                     nationality="TR" if host else rng.choice(["SY"] * 5 + ["AF", "IQ", "IR"]),
-                    beneficiary=None, quote=rng.choice(QUOTES),
-                )  # fmt: skip
+                    beneficiary=None,
+                    quote=rng.choice(QUOTES),
+                )
                 interviews += 1
         for days_ago in range(355, -1, -9):
             kind, text, category = SENSITIVE if days_ago == 40 else rng.choice(FEEDBACK)
             received = today - dt.timedelta(days=days_ago)
             closed = days_ago > 45 and rng.random() < 0.9  # the last weeks stay open: some past 14 days
             Feedback.objects.create(
-                center=center, kind=kind, channel=rng.choice(["box", "box", "desk", "phone", "outreach"]),
-                category=categories.get(category), received_on=received, text=text, anonymous=rng.random() < 0.5,
-                sensitive=(kind, text, category) == SENSITIVE, received_by=reception,
+                center=center,
+                kind=kind,
+                channel=rng.choice(["box", "box", "desk", "phone", "outreach"]),
+                category=categories.get(category),
+                received_on=received,
+                text=text,
+                anonymous=rng.random() < 0.5,
+                sensitive=(kind, text, category) == SENSITIVE,
+                received_by=reception,
                 status="closed" if closed else rng.choice(["open", "in_progress"]),
                 answer="We discussed it at the staff meeting and answered by phone." if closed else "",
                 closed_on=received + dt.timedelta(days=rng.randint(1, 12)) if closed else None,
                 closed_by=manager if closed else None,
-            )  # fmt: skip
+            )
             feedback += 1
         done[center.code] = (visits, interviews, feedback)
     return done

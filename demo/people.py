@@ -12,14 +12,53 @@ from beneficiaries.models import Beneficiary, Consent, ConsentScope, Household, 
 from centers.models import Center, Role
 
 # (Latin, original script)
-ARABIC_MALE = [("Mohammed", "محمد"), ("Ahmad", "أحمد"), ("Hussein", "حسين"), ("Abdulrahman", "عبد الرحمن"), ("Khaled", "خالد"),
-               ("Omar", "عمر"), ("Yusuf", "يوسف"), ("Ali", "علي"), ("Mahmoud", "محمود"), ("Ibrahim", "إبراهيم"), ("Mustafa", "مصطفى"),
-               ("Hassan", "حسن"), ("Bilal", "بلال"), ("Samir", "سمير"), ("Karim", "كريم")]  # fmt: skip
-ARABIC_FEMALE = [("Fatima", "فاطمة"), ("Amina", "آمنة"), ("Mariam", "مريم"), ("Zainab", "زينب"), ("Aisha", "عائشة"), ("Nour", "نور"),
-                 ("Huda", "هدى"), ("Rania", "رانيا"), ("Layla", "ليلى"), ("Salma", "سلمى"), ("Hala", "هالة"), ("Rasha", "رشا")]  # fmt: skip
-ARABIC_FAMILY = [("Al-Hallak", "الحلاق"), ("Kassab", "قصاب"), ("Al-Ahmad", "الأحمد"), ("Haddad", "حداد"), ("Al-Khatib", "الخطيب"),
-                 ("Darwish", "درويش"), ("Al-Hamwi", "الحموي"), ("Najjar", "نجار"), ("Al-Halabi", "الحلبي"), ("Sabbagh", "صباغ"),
-                 ("Al-Masri", "المصري"), ("Shami", "شامي"), ("Al-Omar", "العمر"), ("Bakkour", "بكور")]  # fmt: skip
+ARABIC_MALE = [
+    ("Mohammed", "محمد"),
+    ("Ahmad", "أحمد"),
+    ("Hussein", "حسين"),
+    ("Abdulrahman", "عبد الرحمن"),
+    ("Khaled", "خالد"),
+    ("Omar", "عمر"),
+    ("Yusuf", "يوسف"),
+    ("Ali", "علي"),
+    ("Mahmoud", "محمود"),
+    ("Ibrahim", "إبراهيم"),
+    ("Mustafa", "مصطفى"),
+    ("Hassan", "حسن"),
+    ("Bilal", "بلال"),
+    ("Samir", "سمير"),
+    ("Karim", "كريم"),
+]
+ARABIC_FEMALE = [
+    ("Fatima", "فاطمة"),
+    ("Amina", "آمنة"),
+    ("Mariam", "مريم"),
+    ("Zainab", "زينب"),
+    ("Aisha", "عائشة"),
+    ("Nour", "نور"),
+    ("Huda", "هدى"),
+    ("Rania", "رانيا"),
+    ("Layla", "ليلى"),
+    ("Salma", "سلمى"),
+    ("Hala", "هالة"),
+    ("Rasha", "رشا"),
+]
+ARABIC_FAMILY = [
+    ("Al-Hallak", "الحلاق"),
+    ("Kassab", "قصاب"),
+    ("Al-Ahmad", "الأحمد"),
+    ("Haddad", "حداد"),
+    ("Al-Khatib", "الخطيب"),
+    ("Darwish", "درويش"),
+    ("Al-Hamwi", "الحموي"),
+    ("Najjar", "نجار"),
+    ("Al-Halabi", "الحلبي"),
+    ("Sabbagh", "صباغ"),
+    ("Al-Masri", "المصري"),
+    ("Shami", "شامي"),
+    ("Al-Omar", "العمر"),
+    ("Bakkour", "بكور"),
+]
 PERSIAN_MALE = [
     ("Ahmad", "احمد"),
     ("Mohammad", "محمد"),
@@ -116,18 +155,35 @@ def _household_people(rng, *, center, staff, registered_at, household):
             _document(rng, nationality) if age >= 18 or rng.random() < 0.5 else ("", "")
         )
         person = Beneficiary(
-            center=center, household=household, relationship_to_head=relationship if household else "",
-            first_name=first_latin, first_name_original=first_original, last_name=family_latin,
-            last_name_original=family_original, father_name=rng.choice(males)[0] if index == 0 else people[0].first_name,
-            sex=sex, date_of_birth=dob, birth_year=(dob.year if dob else today.year - age), birth_year_estimated=not exact,
-            nationality=nationality, population_group=group, district=district,
+            center=center,
+            household=household,
+            relationship_to_head=relationship if household else "",
+            first_name=first_latin,
+            first_name_original=first_original,
+            last_name=family_latin,
+            last_name_original=family_original,
+            father_name=rng.choice(males)[0] if index == 0 else people[0].first_name,
+            sex=sex,
+            date_of_birth=dob,
+            birth_year=(dob.year if dob else today.year - age),
+            birth_year_estimated=not exact,
+            nationality=nationality,
+            population_group=group,
+            district=district,
             phone=f"+90532{rng.randint(1000000, 9999999)}" if index == 0 else "",
-            languages=["tr"] if nationality == "TR" else (["fa"] if nationality == "AF" else ["ar"]) + (["tr"] if rng.random() < 0.3 else []),
+            languages=["tr"]
+            if nationality == "TR"
+            else (["fa"] if nationality == "AF" else ["ar"]) + (["tr"] if rng.random() < 0.3 else []),
             needs_interpreter=nationality != "TR" and rng.random() < 0.4,
-            document_type=document_type, document_number=document_number,
-            vulnerabilities=rng.sample(["disability", "chronic_illness", "single_parent", "older_person_alone", "no_documents"], k=rng.choice([0, 0, 0, 1, 1, 2])),
-            registered_at=registered_at, registered_by=staff,
-        )  # fmt: skip
+            document_type=document_type,
+            document_number=document_number,
+            vulnerabilities=rng.sample(
+                ["disability", "chronic_illness", "single_parent", "older_person_alone", "no_documents"],
+                k=rng.choice([0, 0, 0, 1, 1, 2]),
+            ),
+            registered_at=registered_at,
+            registered_by=staff,
+        )
         person.refresh_name_keys()
         people.append(person)
     return people
@@ -190,7 +246,7 @@ def seed(*, rng: random.Random, beneficiaries: int) -> dict[str, int]:
                 )
                 for pk in saved
                 for scope in ConsentScope.values
-            ],  # fmt: skip
+            ],
             batch_size=2000,
         )
         created[center.code] = len(people)

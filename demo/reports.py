@@ -34,11 +34,25 @@ def seed(*, rng: random.Random) -> int:
     today = timezone.localdate()
     months = _months(today, 12)
     appeal, _ = FundingSource.objects.get_or_create(
-        name="Emergency appeal: community centres", defaults={"donor": "IFRC", "currency": "USD", "amount": Decimal(3_200_000), "starts_on": months[0], "ends_on": months[0].replace(year=months[0].year + 2)}
-    )  # fmt: skip
+        name="Emergency appeal: community centres",
+        defaults={
+            "donor": "IFRC",
+            "currency": "USD",
+            "amount": Decimal(3_200_000),
+            "starts_on": months[0],
+            "ends_on": months[0].replace(year=months[0].year + 2),
+        },
+    )
     echo, _ = FundingSource.objects.get_or_create(
-        name="Humanitarian grant: integration", defaults={"donor": "ECHO", "currency": "EUR", "amount": Decimal(900_000), "starts_on": months[0], "ends_on": months[-1]}
-    )  # fmt: skip
+        name="Humanitarian grant: integration",
+        defaults={
+            "donor": "ECHO",
+            "currency": "EUR",
+            "amount": Decimal(900_000),
+            "starts_on": months[0],
+            "ends_on": months[-1],
+        },
+    )
     try_rate = Decimal("34.0")
     for month in months:
         try_rate += Decimal(str(round(rng.uniform(0.3, 1.0), 2)))
@@ -66,8 +80,14 @@ def seed(*, rng: random.Random) -> int:
                     else rate
                 )
                 entries.append(
-                    CostEntry(center=center, month=month, type=cost_type, currency=currency, funding_source=source,
-                              amount=(usd * Decimal(share) * per_usd).quantize(Decimal("0.01")))
-                )  # fmt: skip
+                    CostEntry(
+                        center=center,
+                        month=month,
+                        type=cost_type,
+                        currency=currency,
+                        funding_source=source,
+                        amount=(usd * Decimal(share) * per_usd).quantize(Decimal("0.01")),
+                    )
+                )
     CostEntry.objects.bulk_create(entries)
     return len(entries)

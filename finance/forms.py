@@ -6,9 +6,11 @@ from finance.models import CostEntry
 
 class CostForm(forms.ModelForm):
     month = forms.DateField(
-        label=_("Month"), input_formats=["%Y-%m"], widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+        label=_("Month"),
+        input_formats=["%Y-%m"],
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
         error_messages={"invalid": _("Give a month as YYYY-MM.")},
-    )  # fmt: skip
+    )
 
     class Meta:
         model = CostEntry

@@ -23,9 +23,14 @@ def cost_record(
     note: str = "",
 ) -> CostEntry:
     entry = CostEntry(
-        center=center, month=month.replace(day=1) if month else month, type=type, amount=amount,
-        currency=currency, funding_source=funding_source, note=note,
-    )  # fmt: skip
+        center=center,
+        month=month.replace(day=1) if month else month,
+        type=type,
+        amount=amount,
+        currency=currency,
+        funding_source=funding_source,
+        note=note,
+    )
     entry.full_clean()
     entry.save()
     return entry

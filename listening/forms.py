@@ -181,9 +181,16 @@ class FeedbackForm(forms.ModelForm):
     class Meta:
         model = Feedback
         fields = [
-            "kind", "channel", "category", "received_on", "text", "anonymous", "registration_number",
-            "contact", "sensitive",
-        ]  # fmt: skip
+            "kind",
+            "channel",
+            "category",
+            "received_on",
+            "text",
+            "anonymous",
+            "registration_number",
+            "contact",
+            "sensitive",
+        ]
         widgets = {
             "received_on": forms.DateInput(attrs={"type": "date"}),
             "text": forms.Textarea(attrs={"rows": 4, "dir": "auto"}),
@@ -236,10 +243,14 @@ FEEDBACK_FILTER_STATUS = [("", _("Not closed")), ("all", _("All")), *Feedback.St
 
 class FeedbackFilterForm(forms.Form):
     status = forms.ChoiceField(
-        label=_("Status"), choices=FEEDBACK_FILTER_STATUS, required=False,
+        label=_("Status"),
+        choices=FEEDBACK_FILTER_STATUS,
+        required=False,
         widget=forms.Select(attrs={"class": "form-select"}),
-    )  # fmt: skip
+    )
     kind = forms.ChoiceField(
-        label=_("Kind"), choices=[("", _("All")), *Feedback.Kind.choices], required=False,
+        label=_("Kind"),
+        choices=[("", _("All")), *Feedback.Kind.choices],
+        required=False,
         widget=forms.Select(attrs={"class": "form-select"}),
-    )  # fmt: skip
+    )

@@ -76,9 +76,13 @@ class NeedsInterview(models.Model):
     nationality = CountryField(_("nationality"), blank=True)
     population_group = models.CharField(_("group"), max_length=24, choices=PopulationGroup)
     beneficiary = models.ForeignKey(
-        Beneficiary, on_delete=models.SET_NULL, null=True, blank=True, related_name="needs_interviews",
+        Beneficiary,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="needs_interviews",
         verbose_name=_("registered person"),
-    )  # fmt: skip
+    )
     quote = models.TextField(_("in their words"), max_length=500, blank=True)
     # The offline form's submission id (KoboToolbox _uuid, ODK instanceID), or one per web form shown:
     # importing the same export twice, or submitting twice, finds the interview already saved.
@@ -169,21 +173,32 @@ class Feedback(models.Model):
     kind = models.CharField(_("kind"), max_length=12, choices=Kind)
     channel = models.CharField(_("received by"), max_length=12, choices=Channel)
     category = models.ForeignKey(
-        ServiceCategory, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("about"),
+        ServiceCategory,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("about"),
         help_text=_("Leave empty when it is about the centre in general."),
-    )  # fmt: skip
+    )
     received_on = models.DateField(_("received on"), default=timezone.localdate)
     text = models.TextField(_("what was said"), max_length=2000)
     anonymous = models.BooleanField(_("anonymous"), default=False)
     beneficiary = models.ForeignKey(
-        Beneficiary, on_delete=models.SET_NULL, null=True, blank=True, related_name="feedback",
+        Beneficiary,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="feedback",
         verbose_name=_("registered person"),
-    )  # fmt: skip
+    )
     contact = models.CharField(_("how to answer them"), max_length=120, blank=True)
     sensitive = models.BooleanField(
-        _("sensitive"), default=False,
-        help_text=_("For example staff misconduct: only the centre manager and the data protection officer see it."),
-    )  # fmt: skip
+        _("sensitive"),
+        default=False,
+        help_text=_(
+            "For example staff misconduct: only the centre manager and the data protection officer see it."
+        ),
+    )
     status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.OPEN)
     answer = models.TextField(_("answer given"), max_length=2000, blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)

@@ -6,19 +6,36 @@ from django.utils.translation import gettext_lazy as _
 
 from core.personal_data import PersonalData, declare, not_personal
 
-declare(PersonalData(
-    model="listening.NeedsInterview", section="needs_interviews", title=_("Needs interviews"), order=50,
-    erase={"quote": ""}, count_as="needs_interviews", keeps="the needs named, sex, age band, group, nationality",
-))  # fmt: skip
-declare(PersonalData(
-    model="listening.InterviewNeed", person="interview__beneficiary_id",
-    keeps="a need and its rank: no words, counted in needs versus offer",
-))  # fmt: skip
-declare(PersonalData(
-    model="listening.Feedback", section="feedback", title=_("Feedback"), order=51,
-    export_exclude=("submission_token",), erase={"text": "", "contact": ""}, count_as="feedback",
-    keeps="its kind, channel and dates: counted in reports",
-))  # fmt: skip
+declare(
+    PersonalData(
+        model="listening.NeedsInterview",
+        section="needs_interviews",
+        title=_("Needs interviews"),
+        order=50,
+        erase={"quote": ""},
+        count_as="needs_interviews",
+        keeps="the needs named, sex, age band, group, nationality",
+    )
+)
+declare(
+    PersonalData(
+        model="listening.InterviewNeed",
+        person="interview__beneficiary_id",
+        keeps="a need and its rank: no words, counted in needs versus offer",
+    )
+)
+declare(
+    PersonalData(
+        model="listening.Feedback",
+        section="feedback",
+        title=_("Feedback"),
+        order=51,
+        export_exclude=("submission_token",),
+        erase={"text": "", "contact": ""},
+        count_as="feedback",
+        keeps="its kind, channel and dates: counted in reports",
+    )
+)
 not_personal(
     "listening.OutreachVisit", reason="a visit to a neighbourhood: places and staff, no one asked is named"
 )

@@ -36,10 +36,17 @@ FREQUENT_MIN = 3
 LONG_WAITLIST = 5
 # The category whose activities usually answer each need: shown beside needs no activity is tied to yet.
 NEED_CATEGORY = {
-    Need.LANGUAGE: "B", Need.VOCATIONAL: "B", Need.EMPLOYMENT: "E", Need.CHILDREN_EDUCATION: "A",
-    Need.HEALTH: "E", Need.PSYCHOSOCIAL: "D", Need.LEGAL: "E", Need.SHELTER: "E", Need.FOOD_CASH: "E",
+    Need.LANGUAGE: "B",
+    Need.VOCATIONAL: "B",
+    Need.EMPLOYMENT: "E",
+    Need.CHILDREN_EDUCATION: "A",
+    Need.HEALTH: "E",
+    Need.PSYCHOSOCIAL: "D",
+    Need.LEGAL: "E",
+    Need.SHELTER: "E",
+    Need.FOOD_CASH: "E",
     Need.SOCIAL_COHESION: "F",
-}  # fmt: skip
+}
 
 
 _reach: Callable | None = None
@@ -149,7 +156,7 @@ def needs_ranking(*, center: Center, start: dt.date, end: dt.date) -> tuple[int,
                 host=r.get("host", 0),
                 share=round(100 * r.get("mentions", 0) / asked["n"]) if asked["n"] else 0,
                 category=NEED_CATEGORY.get(need),
-            )  # fmt: skip
+            )
         )
     result.sort(key=lambda row: (-row.score, -row.mentions, -row.first))
     for rank, row in enumerate((r for r in result if r.mentions), start=1):
@@ -175,7 +182,7 @@ def _offer_row(category, activities: list, reached, center: Center, code: str) -
             n
             for (c, cat, _sex, _band, group), n in reached.cells.items()
             if c == center.pk and cat == code and group == GROUPS[1]
-        ),  # fmt: skip
+        ),
         "integration": code == ServiceCategory.Code.FOLLOW_UP,
     }
 
@@ -267,11 +274,21 @@ def needs_offer_tables(result: NeedsOffer) -> dict[str, list[list]]:
     own words, read in Toplum, not sent around. Counts by group are small-cell suppressed (DESIGN.md)."""
     needs = [
         [
-            _("Rank"), _("Need"), _("People who named it"), _("Share of people asked (%)"),
-            _("Named first"), _("Score"), _("Migrants"), _("Host community"), _("Activities"), _("Places"),
-            _("Places taken"), _("Waiting list"), _("People who used them"),
+            _("Rank"),
+            _("Need"),
+            _("People who named it"),
+            _("Share of people asked (%)"),
+            _("Named first"),
+            _("Score"),
+            _("Migrants"),
+            _("Host community"),
+            _("Activities"),
+            _("Places"),
+            _("Places taken"),
+            _("Waiting list"),
+            _("People who used them"),
         ]
-    ]  # fmt: skip
+    ]
     for row in result.needs:
         needs.append(
             [
@@ -288,14 +305,19 @@ def needs_offer_tables(result: NeedsOffer) -> dict[str, list[list]]:
                 row.taken,
                 row.waiting,
                 row.used_by,
-            ]  # fmt: skip
+            ]
         )
     offer = [
         [
-            _("Category"), _("Activities"), _("Places"), _("Places taken"), _("Waiting list"),
-            _("People reached"), _("Host community"),
+            _("Category"),
+            _("Activities"),
+            _("Places"),
+            _("Places taken"),
+            _("Waiting list"),
+            _("People reached"),
+            _("Host community"),
         ]
-    ]  # fmt: skip
+    ]
     for row in result.categories:
         offer.append(
             [
@@ -306,7 +328,7 @@ def needs_offer_tables(result: NeedsOffer) -> dict[str, list[list]]:
                 row["waiting"],
                 row["reached"],
                 small_cell(row["host"]),
-            ]  # fmt: skip
+            ]
         )
     about = [
         [_("Centre"), str(result.center)],

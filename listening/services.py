@@ -37,9 +37,15 @@ def visit_record(
     if existing is not None:
         return existing, False
     visit = OutreachVisit(
-        center=center, created_by=by, submission_token=token, date=date, district=district,
-        neighbourhood=neighbourhood, households_visited=households_visited, notes=notes,
-    )  # fmt: skip
+        center=center,
+        created_by=by,
+        submission_token=token,
+        date=date,
+        district=district,
+        neighbourhood=neighbourhood,
+        households_visited=households_visited,
+        notes=notes,
+    )
     visit.full_clean()
     try:
         with transaction.atomic():
@@ -81,10 +87,16 @@ def interview_save(
     quote: str = "",
 ) -> NeedsInterview:
     interview = NeedsInterview.objects.create(
-        visit=visit, created_by=by, submission_id=submission_id, respondent_sex=respondent_sex,
-        age_band=age_band, population_group=population_group, nationality=nationality,
-        beneficiary=beneficiary, quote=quote,
-    )  # fmt: skip
+        visit=visit,
+        created_by=by,
+        submission_id=submission_id,
+        respondent_sex=respondent_sex,
+        age_band=age_band,
+        population_group=population_group,
+        nationality=nationality,
+        beneficiary=beneficiary,
+        quote=quote,
+    )
     InterviewNeed.objects.bulk_create(
         InterviewNeed(interview=interview, need=need, rank=rank) for rank, need in enumerate(needs, start=1)
     )
@@ -113,10 +125,17 @@ def interview_record(
     try:
         with transaction.atomic():
             return interview_save(
-                visit=visit, by=by, submission_id=submission_id, needs=needs, respondent_sex=respondent_sex,
-                age_band=age_band, population_group=population_group, nationality=nationality,
-                beneficiary=beneficiary, quote=quote,
-            ), True  # fmt: skip
+                visit=visit,
+                by=by,
+                submission_id=submission_id,
+                needs=needs,
+                respondent_sex=respondent_sex,
+                age_band=age_band,
+                population_group=population_group,
+                nationality=nationality,
+                beneficiary=beneficiary,
+                quote=quote,
+            ), True
     except IntegrityError:
         return NeedsInterview.objects.get(submission_id=submission_id), False
 
@@ -139,8 +158,16 @@ def ranked_needs(needs) -> list[str]:
 
 
 FEEDBACK_FIELDS = [
-    "kind", "channel", "category", "received_on", "text", "anonymous", "contact", "sensitive", "beneficiary"
-]  # fmt: skip
+    "kind",
+    "channel",
+    "category",
+    "received_on",
+    "text",
+    "anonymous",
+    "contact",
+    "sensitive",
+    "beneficiary",
+]
 
 
 def feedback_record(*, center: Center, by, token: uuid.UUID, data: dict) -> tuple[Feedback, bool]:

@@ -53,7 +53,7 @@ QUESTIONS = [
         "need_3",
         False,
         {"relevant": "${need_2} != ''", "choice_filter": "name != ${need_1} and name != ${need_2}"},
-    ),  # fmt: skip
+    ),
     ("text", "quote", False, {"constraint": "string-length(.) <= 500"}),
 ]
 CHOICES = {
@@ -108,7 +108,7 @@ def xlsform_sheets(center: Center) -> dict[str, list[list]]:
                 "yes" if required else "",
                 *[extra.get(column, "") for column in EXTRA],
                 "",
-            ]  # fmt: skip
+            ]
         )
     choices = [["list_name", "name", *labels]]
     for list_name, options in CHOICES.items():
@@ -226,7 +226,7 @@ def _parse(rows: list[list[str]], center: Center) -> tuple[list, list, int]:
                     "center",
                     _("This interview was collected for centre %(code)s.")
                     % {"code": row[columns["center"]].strip()},
-                )  # fmt: skip
+                )
             )
             continue
         data = {}
@@ -281,9 +281,13 @@ def interviews_import(*, center: Center, by, upload) -> ImportResult:
                     )
                     if visit is None:
                         visit = OutreachVisit.objects.create(
-                            center=center, date=key[0], district=key[1], neighbourhood=key[2],
-                            source=OutreachVisit.Source.IMPORT, created_by=by,
-                        )  # fmt: skip
+                            center=center,
+                            date=key[0],
+                            district=key[1],
+                            neighbourhood=key[2],
+                            source=OutreachVisit.Source.IMPORT,
+                            created_by=by,
+                        )
                         result.visits += 1
                     visit.staff.add(by)
                     visits[key] = visit

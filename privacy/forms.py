@@ -57,9 +57,12 @@ class AnonymiseForm(forms.Form):
         ],
     )
     confirm = forms.CharField(
-        label=_("Type the registration number to confirm"), max_length=20,
-        help_text=_("This cannot be undone: names, birth date, phone, documents, address and notes are destroyed."),
-    )  # fmt: skip
+        label=_("Type the registration number to confirm"),
+        max_length=20,
+        help_text=_(
+            "This cannot be undone: names, birth date, phone, documents, address and notes are destroyed."
+        ),
+    )
 
     def __init__(self, *args, person, **kwargs):
         super().__init__(*args, **kwargs)

@@ -72,10 +72,16 @@ def audit_export(request):
         writer.writerow(
             safe(value)
             for value in [
-                timezone.localtime(event.at).isoformat(), event.username, event.action, event.object_type,
-                event.object_id, event.center.code if event.center else "", event.ip_address or "", json.dumps(event.detail),
+                timezone.localtime(event.at).isoformat(),
+                event.username,
+                event.action,
+                event.object_type,
+                event.object_id,
+                event.center.code if event.center else "",
+                event.ip_address or "",
+                json.dumps(event.detail),
             ]
-        )  # fmt: skip
+        )
         rows += 1
     recorder.record(
         AuditEvent.Action.EXPORT, object_type="audit", detail={"rows": rows, "filter": request.GET.dict()}

@@ -78,8 +78,10 @@ def runway(*, today: dt.date) -> list[dict]:
     recent = {
         row["funding_source_id"]: row["usd"] or Decimal(0)
         for row in _usd(CostEntry.objects.filter(month__gte=three_months_ago, month__lt=this_month))
-        .values("funding_source_id").order_by().annotate(usd=Sum("usd"))
-    }  # fmt: skip
+        .values("funding_source_id")
+        .order_by()
+        .annotate(usd=Sum("usd"))
+    }
     result = []
     for source in sources:
         amount_usd = source.amount / source.rate if source.rate else None

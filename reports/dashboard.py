@@ -65,8 +65,10 @@ def dashboard(*, center: Center | None, today: dt.date) -> dict:
     costs_by_month = {
         row["month"]: row["usd"] or Decimal(0)
         for row in money._usd(CostEntry.objects.filter(center_id__in=center_ids, month__gte=start))
-        .values("month").order_by().annotate(usd=Sum("usd"))
-    }  # fmt: skip
+        .values("month")
+        .order_by()
+        .annotate(usd=Sum("usd"))
+    }
     per_person = [
         (costs_by_month.get(m, Decimal(0)) / n).quantize(Decimal("0.01"))
         if n and costs_by_month.get(m)

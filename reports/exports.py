@@ -45,10 +45,14 @@ def _feedback_table(rows: list[dict]) -> list[list]:
     centers = _center_names({r["center_id"] for r in rows})
     table = [
         [
-            _("Centre"), _("Kind"), _("Received"), _("Closed"), _("Open at the end of the period"),
+            _("Centre"),
+            _("Kind"),
+            _("Received"),
+            _("Closed"),
+            _("Open at the end of the period"),
             _("Open for more than %(days)d days") % {"days": FEEDBACK_ANSWER_DAYS},
         ]
-    ]  # fmt: skip
+    ]
     counts = ["received", "closed", "open", "late"]
     totals = {}
     for r in sorted(rows, key=lambda r: (centers[r["center_id"]], r["kind"])):

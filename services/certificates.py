@@ -19,8 +19,11 @@ def certificate_pdf(enrollment: Enrollment) -> bytes:
     pdf.set_font("NotoSans", size=14)
     pdf.ln(6)
     text = _("completed “%(activity)s” at %(center)s, %(start)s – %(end)s.") % {
-        "activity": activity.name, "center": activity.center.name, "start": activity.starts_on, "end": activity.ends_on,
-    }  # fmt: skip
+        "activity": activity.name,
+        "center": activity.center.name,
+        "start": activity.starts_on,
+        "end": activity.ends_on,
+    }
     pdf.multi_cell(0, 8, text, align="C")
     pdf.ln(6)
     pdf.cell(0, 8, person.registration_number, align="C")

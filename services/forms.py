@@ -9,9 +9,21 @@ class ActivityForm(forms.ModelForm):
     class Meta:
         model = Activity
         fields = [
-            "name", "category", "need", "kind", "facilitator", "room", "capacity", "starts_on", "ends_on",
-            "min_age", "max_age", "target_sex", "needs_enrolment", "completion_threshold",
-        ]  # fmt: skip
+            "name",
+            "category",
+            "need",
+            "kind",
+            "facilitator",
+            "room",
+            "capacity",
+            "starts_on",
+            "ends_on",
+            "min_age",
+            "max_age",
+            "target_sex",
+            "needs_enrolment",
+            "completion_threshold",
+        ]
         widgets = {
             "starts_on": forms.DateInput(attrs={"type": "date"}),
             "ends_on": forms.DateInput(attrs={"type": "date"}),

@@ -82,9 +82,13 @@ class Activity(models.Model):
     name = models.CharField(_("name"), max_length=120)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind, default=Kind.GROUP)
     facilitator = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("facilitator"),
-    )  # fmt: skip
+    )
     room = models.ForeignKey(Room, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("room"))
     capacity = models.PositiveSmallIntegerField(
         _("capacity"), validators=[MinValueValidator(1)], null=True, blank=True
@@ -96,14 +100,21 @@ class Activity(models.Model):
     target_sex = models.CharField(_("for"), max_length=8, choices=TargetSex, default=TargetSex.ANY)
     needs_enrolment = models.BooleanField(_("needs enrolment"), default=True)
     need = models.CharField(
-        _("need it answers"), max_length=24, choices=Need, blank=True, default="", db_default="",
+        _("need it answers"),
+        max_length=24,
+        choices=Need,
+        blank=True,
+        default="",
+        db_default="",
         help_text=_("Ties the activity to what people said they need, on the needs-versus-offer page."),
-    )  # fmt: skip
+    )
     completion_threshold = models.PositiveSmallIntegerField(
-        _("attendance needed for a certificate (%)"), null=True, blank=True,
+        _("attendance needed for a certificate (%)"),
+        null=True,
+        blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(100)],
         help_text=_("For language and vocational courses. Leave empty when no certificate is given."),
-    )  # fmt: skip
+    )
 
     objects = CenterScopedQuerySet.as_manager()
 
@@ -143,16 +154,21 @@ class Activity(models.Model):
         age = person.age_on(on)
         if self.min_age is not None and age < self.min_age:
             return _("%(name)s is %(age)d; this activity is for ages %(min)d and over.") % {
-                "name": person.full_name, "age": age, "min": self.min_age,
-            }  # fmt: skip
+                "name": person.full_name,
+                "age": age,
+                "min": self.min_age,
+            }
         if self.max_age is not None and age > self.max_age:
             return _("%(name)s is %(age)d; this activity is for ages up to %(max)d.") % {
-                "name": person.full_name, "age": age, "max": self.max_age,
-            }  # fmt: skip
+                "name": person.full_name,
+                "age": age,
+                "max": self.max_age,
+            }
         if self.target_sex != self.TargetSex.ANY and person.sex not in (self.target_sex, Sex.UNKNOWN):
             return _("%(name)s cannot join: this activity is for %(audience)s.") % {
-                "name": person.full_name, "audience": self.get_target_sex_display().lower(),
-            }  # fmt: skip
+                "name": person.full_name,
+                "audience": self.get_target_sex_display().lower(),
+            }
         return None
 
 

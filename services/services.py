@@ -252,9 +252,13 @@ def enrollment_change(*, enrollment: Enrollment, action: str, by) -> Enrollment:
 def attendance_rate(*, enrollment: Enrollment) -> int | None:
     """Percentage of the activity's past sessions (since enrolment) the person attended."""
     sessions = Session.objects.filter(
-        activity_id=enrollment.activity_id, is_cancelled=False, date__lte=timezone.localdate(),
-        date__gte=enrollment.requested_at.date() if enrollment.requested_at.date() > enrollment.activity.starts_on else enrollment.activity.starts_on,
-    )  # fmt: skip
+        activity_id=enrollment.activity_id,
+        is_cancelled=False,
+        date__lte=timezone.localdate(),
+        date__gte=enrollment.requested_at.date()
+        if enrollment.requested_at.date() > enrollment.activity.starts_on
+        else enrollment.activity.starts_on,
+    )
     held = sessions.count()
     if not held:
         return None
@@ -314,9 +318,12 @@ def register_save(
         Session.objects.filter(pk=session.pk).update(register_saved_at=now)
         # Bulk writes send no signals: the register says itself what it changed.
         recorder.record(
-            recorder.AuditEvent.Action.UPDATE, obj=session, actor=by, center_id=session.activity.center_id,
+            recorder.AuditEvent.Action.UPDATE,
+            obj=session,
+            actor=by,
+            center_id=session.activity.center_id,
             detail={"register": True, "new_marks": len(new), "changed_marks": len(changed)},
-        )  # fmt: skip
+        )
     present = sum(marks.values())
     return RegisterResult(present=present, absent=len(marks) - present, walk_ins=walk_ins)
 
@@ -328,9 +335,14 @@ def delivery_record(
     *, center: Center, person: Beneficiary, by, category, type: str, date: dt.date, duration_minutes: int
 ) -> ServiceDelivery:
     delivery = ServiceDelivery(
-        center=center, beneficiary=person, staff=by, category=category, type=type, date=date,
+        center=center,
+        beneficiary=person,
+        staff=by,
+        category=category,
+        type=type,
+        date=date,
         duration_minutes=duration_minutes,
-    )  # fmt: skip
+    )
     delivery.full_clean()
     delivery.save()
     return delivery

@@ -25,15 +25,39 @@ EXAMPLES = 200
 # Every centre page that shows a form, and the POST-only actions. test_every_form_is_fuzzed keeps
 # this list honest: a new form page fails it until it is added here.
 FORM_PAGES = [
-    "beneficiaries:edit", "beneficiaries:lookup", "beneficiaries:member_add", "beneficiaries:merge",
-    "beneficiaries:register", "cases:close_request", "cases:follow_up_add",
-    "cases:goal_add", "cases:note_add", "cases:open", "cases:referral_add", "cases:transfer_request",
-    "finance:costs", "finance:costs_import", "centers:room_create", "centers:room_edit", "reports:index",
-    "services:activity_create", "services:activity_edit", "services:delivery_record",
-    "services:desk_message_leave", "services:register", "services:session_add", "services:today",
-    "listening:visit_create", "listening:visit_edit", "listening:visit_detail", "listening:interview_import", "listening:feedback_create",
-    "listening:feedback_detail", "listening:needs_offer", "listening:feedback_list",
-]  # fmt: skip
+    "beneficiaries:edit",
+    "beneficiaries:lookup",
+    "beneficiaries:member_add",
+    "beneficiaries:merge",
+    "beneficiaries:register",
+    "cases:close_request",
+    "cases:follow_up_add",
+    "cases:goal_add",
+    "cases:note_add",
+    "cases:open",
+    "cases:referral_add",
+    "cases:transfer_request",
+    "finance:costs",
+    "finance:costs_import",
+    "centers:room_create",
+    "centers:room_edit",
+    "reports:index",
+    "services:activity_create",
+    "services:activity_edit",
+    "services:delivery_record",
+    "services:desk_message_leave",
+    "services:register",
+    "services:session_add",
+    "services:today",
+    "listening:visit_create",
+    "listening:visit_edit",
+    "listening:visit_detail",
+    "listening:interview_import",
+    "listening:feedback_create",
+    "listening:feedback_detail",
+    "listening:needs_offer",
+    "listening:feedback_list",
+]
 # Pages whose form posts to another URL, fuzzed there.
 FORMS_POSTED_ELSEWHERE = {"services:activity_detail": "services:enrol"}
 POST_ACTIONS = sorted(name for name, rule in CENTER_URLS.items() if rule.method == "post")
@@ -41,10 +65,33 @@ POST_ACTIONS = sorted(name for name, rule in CENTER_URLS.items() if rule.method 
 ACTION_FIELDS = ["action", "decision", "reason", "status", "number", "other", "note"]
 
 JUNK = [
-    "", " ", "0", "-1", "1.5", "99999999999999999999", "2026-02-30", "1899-12-31", "9999-12", "2026-13",
-    "=1+1", "+90 (532) 000", "@SUM(A1)", "<script>alert(1)</script>", "' OR 1=1 --", "\x00", "a\x00b",
-    "محمد عبد الرحمن", "Ömer Şahin", "🙂" * 40, "x" * 5000, "true", "on", "None", "[]", "{}",
-]  # fmt: skip
+    "",
+    " ",
+    "0",
+    "-1",
+    "1.5",
+    "99999999999999999999",
+    "2026-02-30",
+    "1899-12-31",
+    "9999-12",
+    "2026-13",
+    "=1+1",
+    "+90 (532) 000",
+    "@SUM(A1)",
+    "<script>alert(1)</script>",
+    "' OR 1=1 --",
+    "\x00",
+    "a\x00b",
+    "محمد عبد الرحمن",
+    "Ömer Şahin",
+    "🙂" * 40,
+    "x" * 5000,
+    "true",
+    "on",
+    "None",
+    "[]",
+    "{}",
+]
 
 
 def _tables() -> list[str]:

@@ -12,9 +12,20 @@ from django.conf import settings
 ROOT = Path(__file__).resolve().parent.parent
 # DESIGN.md, "Apps and layers", top to bottom. messaging/ and api/ come when they are built.
 LAYERS = [
-    "core", "centers", "accounts", "audit", "beneficiaries", "services", "cases", "listening", "finance",
-    "reports", "privacy", "demo", "config",
-]  # fmt: skip
+    "core",
+    "centers",
+    "accounts",
+    "audit",
+    "beneficiaries",
+    "services",
+    "cases",
+    "listening",
+    "finance",
+    "reports",
+    "privacy",
+    "demo",
+    "config",
+]
 
 
 def _imported_apps(tree: ast.AST) -> set[tuple[str, int]]:

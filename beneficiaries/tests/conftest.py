@@ -12,9 +12,13 @@ CONSENT_YES = {
 
 def person_post(prefix="person", **fields):
     data = {
-        "first_name": "Mohammed", "last_name": "Hallak", "sex": "male", "birth_year": "1988",
-        "nationality": "SY", "population_group": "temporary_protection",
-    }  # fmt: skip
+        "first_name": "Mohammed",
+        "last_name": "Hallak",
+        "sex": "male",
+        "birth_year": "1988",
+        "nationality": "SY",
+        "population_group": "temporary_protection",
+    }
     data.update(fields)
     return {f"{prefix}-{k}": v for k, v in data.items()}
 

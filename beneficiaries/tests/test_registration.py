@@ -21,8 +21,10 @@ def test_reception_registers_a_person_with_a_yearly_number(register):
     assert response["Location"] == reverse("beneficiaries:detail", kwargs={"center": "ANK", "pk": person.pk})
     assert person.registered_by.username == "ank_reception"
     assert dict(person.consents.values_list("scope", "given")) == {
-        "service_delivery": True, "referral_data_sharing": True, "photo": False,
-    }  # fmt: skip
+        "service_delivery": True,
+        "referral_data_sharing": True,
+        "photo": False,
+    }
     register(first_name="Omar", last_name="Haddad", token=None)
     assert new_people().order_by("pk").last().registration_number == f"ANK-{year}-000002"
 
@@ -40,8 +42,10 @@ def test_a_family_of_four_is_registered_in_one_flow(register):
     assert head.relationship_to_head == "head"
     members = household.members.exclude(pk=head.pk)
     assert sorted(members.values_list("first_name", "relationship_to_head")) == [
-        ("Amina", "spouse"), ("Mariam", "child"), ("Yusuf", "child"),
-    ]  # fmt: skip
+        ("Amina", "spouse"),
+        ("Mariam", "child"),
+        ("Yusuf", "child"),
+    ]
     assert all(m.nationality.code == "SY" and m.population_group == "temporary_protection" for m in members)
     assert Consent.objects.filter(beneficiary__in=members, given_by_head=True).count() == 9
 
@@ -127,10 +131,17 @@ def test_edit_keeps_who_changed_what(client, world):
     client.force_login(world.user("ANK", "social_worker"))
     url = reverse("beneficiaries:edit", kwargs={"center": "ANK", "pk": person.pk})
     data = {
-        "person-first_name": "Ahmad", "person-last_name": "Ankarali", "person-sex": "male", "person-birth_year": "1990",
-        "person-nationality": "SY", "person-population_group": "temporary_protection", "person-district": "Keçiören",
-        "consent-service_delivery": "yes", "consent-referral_data_sharing": "no", "consent-photo": "yes",
-    }  # fmt: skip
+        "person-first_name": "Ahmad",
+        "person-last_name": "Ankarali",
+        "person-sex": "male",
+        "person-birth_year": "1990",
+        "person-nationality": "SY",
+        "person-population_group": "temporary_protection",
+        "person-district": "Keçiören",
+        "consent-service_delivery": "yes",
+        "consent-referral_data_sharing": "no",
+        "consent-photo": "yes",
+    }
     assert client.post(url, data).status_code == 302
     page = client.get(
         reverse("beneficiaries:detail", kwargs={"center": "ANK", "pk": person.pk})

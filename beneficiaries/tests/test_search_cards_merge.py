@@ -161,16 +161,23 @@ def test_other_centre_gets_404_on_every_person_view(world, assert_other_center_g
 def test_member_added_later_joins_the_household(reception, world):
     head = world.people["ANK"]
     data = {
-        "member-first_name": "Sara", "member-last_name": "Ankarali", "member-sex": "female", "member-birth_year": "2019",
-        "member-relationship_to_head": "child", "consent-service_delivery": "yes",
-        "consent-referral_data_sharing": "no", "consent-photo": "no",
-    }  # fmt: skip
+        "member-first_name": "Sara",
+        "member-last_name": "Ankarali",
+        "member-sex": "female",
+        "member-birth_year": "2019",
+        "member-relationship_to_head": "child",
+        "consent-service_delivery": "yes",
+        "consent-referral_data_sharing": "no",
+        "consent-photo": "no",
+    }
     response = reception.post(url("member_add", pk=head.household_id), data)
     sara = Beneficiary.objects.get(first_name="Sara")
     assert response["Location"] == url("detail", pk=sara.pk)
     assert (sara.household_id, sara.nationality, sara.population_group) == (
-        head.household_id, head.nationality, head.population_group,
-    )  # fmt: skip
+        head.household_id,
+        head.nationality,
+        head.population_group,
+    )
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

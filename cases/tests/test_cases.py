@@ -32,12 +32,15 @@ def note(world):
 def every_page_of(client, world):
     case, person = world.cases["ANK"], world.people["ANK"]
     urls = [
-        url("detail", pk=case.pk), url("caseload"), url("supervision"),
+        url("detail", pk=case.pk),
+        url("caseload"),
+        url("supervision"),
         reverse("beneficiaries:detail", kwargs={"center": "ANK", "pk": person.pk}),
         reverse("beneficiaries:search", kwargs={"center": "ANK"}) + "?q=Ahmad",
         reverse("beneficiaries:card", kwargs={"center": "ANK", "pk": person.pk}),
-        reverse("privacy:access_log"), reverse("home"),
-    ]  # fmt: skip
+        reverse("privacy:access_log"),
+        reverse("home"),
+    ]
     return "\n".join(client.get(u).content.decode(errors="replace") for u in urls)
 
 
@@ -384,8 +387,13 @@ def test_an_impossible_psychologist_id_is_a_form_error(client, world):
     # Found by fuzzing: an id beyond 64 bits reached the database (a 500 on SQLite).
     person = BeneficiaryFactory(center=world.centers["ANK"])
     client.force_login(world.user("ANK", "social_worker"))
-    data = {"reason": "Needs support", "risk_level": "high", "legal_basis": "consent",
-            "caseworker": world.user("ANK", "social_worker").pk, "psychologists": ["99999999999999999999"]}  # fmt: skip
+    data = {
+        "reason": "Needs support",
+        "risk_level": "high",
+        "legal_basis": "consent",
+        "caseworker": world.user("ANK", "social_worker").pk,
+        "psychologists": ["99999999999999999999"],
+    }
     response = client.post(url("open", pk=person.pk), data)
     assert response.status_code == 200 and "psychologists" in response.context["form"].errors
     assert not Case.objects.filter(beneficiary=person).exists()

@@ -22,8 +22,20 @@ from privacy import services as subject
 from services.models import Attendance, CheckIn, ServiceCategory, ServiceDelivery
 
 BEFORE = json.loads((Path(__file__).parent / "subject_export_before_the_move.json").read_text())
-OURS = {"core", "centers", "accounts", "audit", "beneficiaries", "services", "cases", "listening", "finance",
-        "reports", "privacy", "demo"}  # fmt: skip
+OURS = {
+    "core",
+    "centers",
+    "accounts",
+    "audit",
+    "beneficiaries",
+    "services",
+    "cases",
+    "listening",
+    "finance",
+    "reports",
+    "privacy",
+    "demo",
+}
 PERSONAL_TARGETS = {"beneficiaries.Beneficiary", "beneficiaries.Household"}
 
 
@@ -43,14 +55,26 @@ def _a_person_with_something_in_every_section(world):
         session=world.sessions["ANK"], beneficiary=person, present=True, recorded_by=worker
     )
     ServiceDelivery.objects.create(
-        center=ank, beneficiary=person, category=ServiceCategory.objects.get(code="E"), type="information",
-        date=dt.date(2026, 10, 3), staff=worker,
-    )  # fmt: skip
+        center=ank,
+        beneficiary=person,
+        category=ServiceCategory.objects.get(code="E"),
+        type="information",
+        date=dt.date(2026, 10, 3),
+        staff=worker,
+    )
     CheckIn.objects.create(center=ank, beneficiary=person, by=worker)
     interview_save(
-        visit=world.visits["ANK"], by=worker, submission_id="g1", needs=["health"], respondent_sex="male",
-        age_band="age_18_59", population_group="temporary_protection", nationality="SY", beneficiary=person, quote="q",
-    )  # fmt: skip
+        visit=world.visits["ANK"],
+        by=worker,
+        submission_id="g1",
+        needs=["health"],
+        respondent_sex="male",
+        age_band="age_18_59",
+        population_group="temporary_protection",
+        nationality="SY",
+        beneficiary=person,
+        quote="q",
+    )
     Feedback.objects.create(
         center=ank,
         kind="complaint",

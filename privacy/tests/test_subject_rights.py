@@ -38,12 +38,18 @@ def test_editing_a_person_records_who_what_and_where_but_never_the_values(client
     client.force_login(world.user("ANK", "reception"))
     url = reverse("beneficiaries:edit", kwargs={"center": "ANK", "pk": person.pk})
     data = {
-        "person-first_name": person.first_name, "person-last_name": person.last_name, "person-sex": person.sex,
-        "person-birth_year": str(person.birth_year), "person-nationality": str(person.nationality),
-        "person-population_group": person.population_group, "person-district": person.district,
+        "person-first_name": person.first_name,
+        "person-last_name": person.last_name,
+        "person-sex": person.sex,
+        "person-birth_year": str(person.birth_year),
+        "person-nationality": str(person.nationality),
+        "person-population_group": person.population_group,
+        "person-district": person.district,
         "person-father_name": "Ibrahim-Secret",
-        "consent-service_delivery": "yes", "consent-referral_data_sharing": "yes", "consent-photo": "yes",
-    }  # fmt: skip
+        "consent-service_delivery": "yes",
+        "consent-referral_data_sharing": "yes",
+        "consent-photo": "yes",
+    }
     assert client.post(url, data, REMOTE_ADDR="10.1.2.3").status_code == 302
     event = AuditEvent.objects.filter(action="update", object_type="beneficiaries.beneficiary").latest("id")
     assert event.actor == world.user("ANK", "reception")
@@ -83,8 +89,11 @@ def test_postgresql_refuses_to_change_or_delete_the_trail(world):
     if connection.vendor != "postgresql":
         require_in_ci("the append-only triggers exist on PostgreSQL only")
     event = AuditEvent.objects.create(action="login", username="x")
-    for statement in ("UPDATE audit_auditevent SET username = 'y' WHERE id = %s", "DELETE FROM audit_auditevent WHERE id = %s",
-                      "DELETE FROM audit_accesslog WHERE id > %s"):  # fmt: skip
+    for statement in (
+        "UPDATE audit_auditevent SET username = 'y' WHERE id = %s",
+        "DELETE FROM audit_auditevent WHERE id = %s",
+        "DELETE FROM audit_accesslog WHERE id > %s",
+    ):
         with (
             pytest.raises(DatabaseError, match="append-only"),
             transaction.atomic(),
@@ -164,18 +173,30 @@ def test_anonymising_destroys_identity_and_keeps_every_report_figure(dpo, world)
     person = case.beneficiary
     category = ServiceCategory.objects.get(code="D")
     ServiceDelivery.objects.create(
-        center=person.center, beneficiary=person, category=category, type="counselling",
-        date=dt.date(2026, 10, 5), staff=world.user("ANK", "psychologist"),
-    )  # fmt: skip
-    FollowUp.objects.create(case=case, center=case.center, date=dt.date(2026, 10, 6), type="home_visit",
-                            summary="Talked about the husband's debts", by=world.user("ANK", "social_worker"))  # fmt: skip
+        center=person.center,
+        beneficiary=person,
+        category=category,
+        type="counselling",
+        date=dt.date(2026, 10, 5),
+        staff=world.user("ANK", "psychologist"),
+    )
+    FollowUp.objects.create(
+        case=case,
+        center=case.center,
+        date=dt.date(2026, 10, 6),
+        type="home_visit",
+        summary="Talked about the husband's debts",
+        by=world.user("ANK", "social_worker"),
+    )
     ConfidentialNote.objects.create(case=case, author=world.user("ANK", "psychologist"), text="PLANTED-NOTE")
     month = {"start": dt.date(2026, 10, 1), "end": dt.date(2026, 10, 31)}
     before = reach(**month)
     number = person.registration_number
 
-    response = dpo.post(reverse("privacy:subject_anonymise", kwargs={"pk": person.pk}),
-                        {"reason": "erasure_request", "confirm": number})  # fmt: skip
+    response = dpo.post(
+        reverse("privacy:subject_anonymise", kwargs={"pk": person.pk}),
+        {"reason": "erasure_request", "confirm": number},
+    )
     assert response.status_code == 302
 
     person.refresh_from_db()
@@ -201,9 +222,13 @@ def test_retention_anonymises_only_people_long_out_of_contact(world, settings):
         gone = BeneficiaryFactory(center=world.centers["ANK"])
         came_back = BeneficiaryFactory(center=world.centers["ANK"])
     ServiceDelivery.objects.create(
-        center=came_back.center, beneficiary=came_back, category=ServiceCategory.objects.get(code="B"),
-        type="counselling", date=dt.date(2024, 6, 1), staff=world.user("ANK", "reception"),
-    )  # fmt: skip
+        center=came_back.center,
+        beneficiary=came_back,
+        category=ServiceCategory.objects.get(code="B"),
+        type="counselling",
+        date=dt.date(2024, 6, 1),
+        staff=world.user("ANK", "reception"),
+    )
     with time_machine.travel(dt.datetime(2026, 11, 27, 2, 15, tzinfo=dt.UTC)):
         done = retention_anonymise()
     gone.refresh_from_db()

@@ -62,12 +62,14 @@ def generated(world):
     categories = {c.code: c for c in ServiceCategory.objects.all()}
     activities = [
         ActivityFactory(center=center, category=categories[code], name=f"{center.code}-{code}")
-        for center in centers for code in "ABCD"
-    ]  # fmt: skip
+        for center in centers
+        for code in "ABCD"
+    ]
     sessions = [
         Session.objects.create(activity=a, date=day, starts_at=dt.time(10), ends_at=dt.time(11))
-        for a in activities for day in (dt.date(2026, 9, 30), dt.date(2026, 10, 5), dt.date(2026, 10, 31), dt.date(2026, 11, 1))
-    ]  # fmt: skip
+        for a in activities
+        for day in (dt.date(2026, 9, 30), dt.date(2026, 10, 5), dt.date(2026, 10, 31), dt.date(2026, 11, 1))
+    ]
     people = []
     for _ in range(60):
         center = rng.choice(centers)
@@ -77,10 +79,13 @@ def generated(world):
             else {}
         )
         person = BeneficiaryFactory(
-            center=center, consents=False, sex=rng.choice(["female", "male", "unknown"]),
+            center=center,
+            consents=False,
+            sex=rng.choice(["female", "male", "unknown"]),
             birth_year=kwargs["date_of_birth"].year if kwargs else rng.randint(1950, 2024),
-            population_group=rng.choice(["temporary_protection", "host_community", "residence_permit"]), **kwargs,
-        )  # fmt: skip
+            population_group=rng.choice(["temporary_protection", "host_community", "residence_permit"]),
+            **kwargs,
+        )
         people.append(person)
     recorder = world.user("ANK", "trainer")
     for person in people:

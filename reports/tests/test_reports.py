@@ -159,8 +159,15 @@ def test_the_first_of_the_month_queues_every_centre_and_the_nation(
 def test_small_cells_and_formulas_are_neutralised():
     assert [small_cell(n) for n in (0, 1, 4, 5)] == [0, "<5", "<5", 5]
     assert [safe(v) for v in ("=HYPERLINK()", "+1", "-2", "@x", "\tx", "\rx", "ok", 3)] == [
-        "'=HYPERLINK()", "'+1", "'-2", "'@x", "'\tx", "'\rx", "ok", 3,
-    ]  # fmt: skip
+        "'=HYPERLINK()",
+        "'+1",
+        "'-2",
+        "'@x",
+        "'\tx",
+        "'\rx",
+        "ok",
+        3,
+    ]
     assert (
         to_csv({"t": [["name"], ["=cmd|'/c calc'!A1"]]})
         .decode("utf-8-sig")
@@ -366,9 +373,11 @@ def test_the_dashboard_reads_closed_months_from_the_store_and_counts_the_current
     # A register saved late for October is counted when the nightly job stores October again.
     session = Session.objects.get(date=dt.date(2026, 10, 12))
     Attendance.objects.create(
-        session=session, beneficiary=BeneficiaryFactory(center=world.centers["ANK"]), present=True,
+        session=session,
+        beneficiary=BeneficiaryFactory(center=world.centers["ANK"]),
+        present=True,
         recorded_by=world.user("ANK", "trainer"),
-    )  # fmt: skip
+    )
     assert (
         _reached(months=months, end=today, center=None, center_ids=ids)[(dt.date(2026, 10, 1), "*", "*")] == 7
     )

@@ -28,13 +28,26 @@ def manager(client, world):
 
 def activity_post(world, **fields):
     data = {
-        "name": "Tailoring for women", "category": ServiceCategory.objects.get(code="B").pk, "kind": "course",
-        "room": world.rooms["ANK"].pk, "capacity": "12", "starts_on": "2026-01-05", "ends_on": "2026-03-27",
-        "target_sex": "female", "min_age": "16", "needs_enrolment": "on", "completion_threshold": "70",
-        "slots-TOTAL_FORMS": "3", "slots-INITIAL_FORMS": "0",
-        "slots-0-weekday": "0", "slots-0-starts_at": "10:00", "slots-0-ends_at": "12:00",
-        "slots-1-weekday": "2", "slots-1-starts_at": "10:00", "slots-1-ends_at": "12:00",
-    }  # fmt: skip
+        "name": "Tailoring for women",
+        "category": ServiceCategory.objects.get(code="B").pk,
+        "kind": "course",
+        "room": world.rooms["ANK"].pk,
+        "capacity": "12",
+        "starts_on": "2026-01-05",
+        "ends_on": "2026-03-27",
+        "target_sex": "female",
+        "min_age": "16",
+        "needs_enrolment": "on",
+        "completion_threshold": "70",
+        "slots-TOTAL_FORMS": "3",
+        "slots-INITIAL_FORMS": "0",
+        "slots-0-weekday": "0",
+        "slots-0-starts_at": "10:00",
+        "slots-0-ends_at": "12:00",
+        "slots-1-weekday": "2",
+        "slots-1-starts_at": "10:00",
+        "slots-1-ends_at": "12:00",
+    }
     data.update(fields)
     return data
 
@@ -50,10 +63,16 @@ def test_manager_creates_an_activity_and_its_sessions_are_laid_out(manager, worl
 
 def test_a_room_cannot_be_double_booked_and_the_error_names_the_clash(manager, world):
     services.activity_save(
-        activity=Activity(center=world.centers["ANK"], category=ServiceCategory.objects.get(code="A"), name="Homework club",
-                          room=world.rooms["ANK"], starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2026, 6, 30)),
+        activity=Activity(
+            center=world.centers["ANK"],
+            category=ServiceCategory.objects.get(code="A"),
+            name="Homework club",
+            room=world.rooms["ANK"],
+            starts_on=dt.date(2026, 1, 1),
+            ends_on=dt.date(2026, 6, 30),
+        ),
         slots=[slot(0, (11, 0), (13, 0))],
-    )  # fmt: skip
+    )
     response = manager.post(url("activity_create"), activity_post(world))
     page = response.content.decode()
     assert response.status_code == 200
@@ -63,10 +82,16 @@ def test_a_room_cannot_be_double_booked_and_the_error_names_the_clash(manager, w
 
 def test_the_same_room_at_another_time_is_fine(manager, world):
     services.activity_save(
-        activity=Activity(center=world.centers["ANK"], category=ServiceCategory.objects.get(code="A"), name="Homework club",
-                          room=world.rooms["ANK"], starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2026, 6, 30)),
+        activity=Activity(
+            center=world.centers["ANK"],
+            category=ServiceCategory.objects.get(code="A"),
+            name="Homework club",
+            room=world.rooms["ANK"],
+            starts_on=dt.date(2026, 1, 1),
+            ends_on=dt.date(2026, 6, 30),
+        ),
         slots=[slot(0, (12, 0), (14, 0))],
-    )  # fmt: skip
+    )
     assert manager.post(url("activity_create"), activity_post(world)).status_code == 302
 
 
@@ -214,9 +239,11 @@ def test_changing_the_timetable_moves_future_sessions_but_keeps_attended_ones(ma
         session=attended, marks={world.people["ANK"].pk: True}, walk_ins=[], by=world.user("ANK", "trainer")
     )
     data = activity_post(
-        world, starts_on="2026-11-02", ends_on="2027-01-29",
+        world,
+        starts_on="2026-11-02",
+        ends_on="2027-01-29",
         **{"slots-1-weekday": "4", "slots-INITIAL_FORMS": "0", "slots-TOTAL_FORMS": "3"},
-    )  # fmt: skip
+    )
     assert manager.post(url("activity_edit", pk=activity.pk), data).status_code == 302
     future = activity.sessions.filter(date__gt=timezone.localdate())
     assert set(future.values_list("date__week_day", flat=True)) <= {2, 6} | {

@@ -70,8 +70,14 @@ class Command(BaseCommand):
         found = 0
         for pk, first, last, year, sex, center_id in sample:
             typed = rng.choice(VARIANTS.get(first, [first]))
-            person = {"first_name": typed, "last_name": last, "birth_year": year + rng.choice([-1, 0, 1]), "sex": sex,
-                      "phone": "", "document_number": ""}  # fmt: skip
+            person = {
+                "first_name": typed,
+                "last_name": last,
+                "birth_year": year + rng.choice([-1, 0, 1]),
+                "sex": sex,
+                "phone": "",
+                "document_number": "",
+            }
             t = time.perf_counter()
             candidates = duplicate_candidates(person=person, user_center_ids={center_id})
             check.append((time.perf_counter() - t) * 1000)

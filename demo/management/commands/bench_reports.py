@@ -171,10 +171,16 @@ class Command(BaseCommand):
             FROM picks JOIN bench_people p ON p.center_id = picks.center_id AND p.n = picks.n
             """,
             {
-                "one_to_one": one_to_one, "first": FIRST_MONTH, "days": days, "user": user.pk, "n": deliveries,
-                "centers": [c.pk for c in centers], "ncenters": len(centers), "per_center": per_center,
+                "one_to_one": one_to_one,
+                "first": FIRST_MONTH,
+                "days": days,
+                "user": user.pk,
+                "n": deliveries,
+                "centers": [c.pk for c in centers],
+                "ncenters": len(centers),
+                "per_center": per_center,
             },
-        )  # fmt: skip
+        )
         # One case in fifty people, each followed up about 25 times.
         self._sql(
             """
@@ -276,9 +282,12 @@ class Command(BaseCommand):
         needs = Need.values
         for week in range(48):
             visit = OutreachVisit.objects.create(
-                center=center, date=end - dt.timedelta(days=7 * week), district="Bench", households_visited=20,
+                center=center,
+                date=end - dt.timedelta(days=7 * week),
+                district="Bench",
+                households_visited=20,
                 created_by=user,
-            )  # fmt: skip
+            )
             interviews = NeedsInterview.objects.bulk_create(
                 NeedsInterview(
                     visit=visit,
@@ -288,7 +297,7 @@ class Command(BaseCommand):
                     population_group=rng.choice(["temporary_protection", "host_community"]),
                     submission_id=f"bench-{week}-{i}",
                     quote="Bench quote",
-                )  # fmt: skip
+                )
                 for i in range(25)
             )
             InterviewNeed.objects.bulk_create(
@@ -341,8 +350,12 @@ class Command(BaseCommand):
         )
         """
         params = {
-            "start": start, "end": end, "centers": center_ids, "year": end.year, "md": end.month * 100 + end.day,
-        }  # fmt: skip
+            "start": start,
+            "end": end,
+            "centers": center_ids,
+            "year": end.year,
+            "md": end.month * 100 + end.day,
+        }
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
