@@ -66,6 +66,20 @@ class GoalForm(forms.ModelForm):
         widgets = {"due_on": forms.DateInput(attrs={"type": "date"})}
 
 
+class PsychologistsForm(forms.Form):
+    psychologists = StaffChoiceField(
+        label=_("Psychologists"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("They read and write the case's confidential notes."),
+    )
+
+    def __init__(self, *args, center: Center, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["psychologists"].queryset = _staff(center, Role.PSYCHOLOGIST)
+
+
 class NoteForm(forms.Form):
     text = forms.CharField(
         label=_("Confidential note"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 5})

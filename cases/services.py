@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import recorder
+from audit.models import AuditEvent
 from beneficiaries.models import Beneficiary, ConsentScope
 from cases.models import REFERRAL_FIELDS, Case, CaseGoal, ConfidentialNote, FollowUp, Referral, Transfer
 from centers.models import Center, Role
@@ -92,16 +93,51 @@ def goal_done(*, goal: CaseGoal) -> None:
     CaseGoal.objects.filter(pk=goal.pk, done_on__isnull=True).update(done_on=timezone.localdate())
 
 
+def may_write_notes(*, case: Case, user) -> bool:
+    """Only a psychologist assigned to the case writes its confidential notes."""
+    return case.psychologists.filter(pk=user.pk).exists()
+
+
 def note_add(*, case: Case, author, text: str) -> ConfidentialNote:
-    """Only a psychologist of the case's centre writes confidential notes; they join the case's psychologists."""
-    if not author.memberships.filter(center=case.center, role=Role.PSYCHOLOGIST).exists():
+    """A confidential note by a psychologist of the case. Writing never widens who reads the case's notes:
+    who joins its psychologists is decided by the caseworker or supervisor (:func:`case_psychologists_set`)."""
+    if not may_write_notes(case=case, user=author):
         raise PermissionDenied
     note = ConfidentialNote(case=case, author=author, text=text)
     note.full_clean()
-    with transaction.atomic():
-        note.save()
-        case.psychologists.add(author)
+    note.save()
     return note
+
+
+def may_assign_psychologists(*, case: Case, user) -> bool:
+    return user.pk in {case.caseworker_id, case.supervisor_id}
+
+
+def case_psychologists_set(*, case: Case, by, psychologists) -> Case:
+    """The caseworker or supervisor decides which psychologists of the centre are on the case (and so read
+    its confidential notes). Audited with who was added and removed."""
+    if not may_assign_psychologists(case=case, user=by):
+        raise PermissionDenied
+    allowed = set(
+        case.center.memberships.filter(role=Role.PSYCHOLOGIST, user__is_active=True).values_list(
+            "user_id", flat=True
+        )
+    )
+    wanted = {p.pk for p in psychologists}
+    if not wanted <= allowed:
+        raise ValidationError(_("Only psychologists of this centre can be on the case."))
+    with transaction.atomic():
+        before = set(case.psychologists.values_list("pk", flat=True))
+        case.psychologists.set(wanted)
+        added, removed = sorted(wanted - before), sorted(before - wanted)
+        if added or removed:
+            recorder.record(
+                AuditEvent.Action.ACCESS_CHANGE,
+                obj=case,
+                actor=by,
+                detail={"psychologists_added": added, "psychologists_removed": removed},
+            )
+    return case
 
 
 def referral_consent_given(person: Beneficiary) -> bool:

@@ -15,6 +15,7 @@ urlpatterns = [
     path("cases/<int:pk>/goals/new/", views.goal_add, name="goal_add"),
     path("goals/<int:pk>/done/", views.goal_done, name="goal_done"),
     path("cases/<int:pk>/notes/new/", views.note_add, name="note_add"),
+    path("cases/<int:pk>/psychologists/", views.psychologists_set, name="psychologists_set"),
     path("cases/<int:pk>/referrals/new/", views.referral_add, name="referral_add"),
     path("referrals/<int:pk>/letter.pdf", views.referral_letter, name="referral_letter"),
     path("referrals/<int:pk>/<str:action>/", views.referral_advance, name="referral_advance"),

@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -10,7 +10,16 @@ from audit.recorder import record_access, record_export
 from beneficiaries.access import access_person
 from cases import selectors, services
 from cases.access import access_case, access_goal, access_referral, access_transfer_to_decide
-from cases.forms import CaseOpenForm, CloseForm, FollowUpForm, GoalForm, NoteForm, ReferralForm, TransferForm
+from cases.forms import (
+    CaseOpenForm,
+    CloseForm,
+    FollowUpForm,
+    GoalForm,
+    NoteForm,
+    PsychologistsForm,
+    ReferralForm,
+    TransferForm,
+)
 from cases.letters import referral_letter_pdf
 from cases.models import Partner
 from centers.permissions import Perm, require_perm
@@ -63,15 +72,19 @@ def detail(request, center, pk):
     record_access(
         user=request.user, center=request.center, path=request.path, person=case.beneficiary, case=case
     )
+    psychologists = list(case.psychologists.all())
     context = {
         "case": case,
         "goals": case.goals.all(),
         "follow_ups": case.follow_ups.select_related("by"),
         "referrals": case.referrals.select_related("partner"),
         "notes": selectors.readable_notes(case=case, user=request.user),
-        "psychologists": list(case.psychologists.all()),
+        "psychologists": psychologists,
         "transfers": case.transfers.select_related("from_center", "to_center"),
         "today": timezone.localdate(),
+        "may_write_notes": Perm.WRITE_CONFIDENTIAL_NOTES in request.center_perms
+        and any(p.pk == request.user.pk for p in psychologists),
+        "may_assign_psychologists": services.may_assign_psychologists(case=case, user=request.user),
     }
     return render(request, "cases/detail.html", context)
 
@@ -117,6 +130,9 @@ def goal_done(request, center, pk):
 @require_perm(Perm.WRITE_CONFIDENTIAL_NOTES)
 def note_add(request, center, pk):
     case = access_case(request, pk)
+    if not services.may_write_notes(case=case, user=request.user):
+        # A psychologist of the centre who is not on the case: the caseworker or supervisor adds them.
+        raise PermissionDenied
     form = NoteForm(request.POST or None)
     return _form_page(
         request,
@@ -126,6 +142,27 @@ def note_add(request, center, pk):
         lambda f: services.note_add(case=case, author=request.user, text=f.cleaned_data["text"]),
         _("Confidential note saved."),
         title=_("Add a confidential note"),
+    )
+
+
+@require_perm(Perm.VIEW_CASES)
+def psychologists_set(request, center, pk):
+    case = access_case(request, pk)
+    if not services.may_assign_psychologists(case=case, user=request.user):
+        raise PermissionDenied
+    form = PsychologistsForm(
+        request.POST or None, center=request.center, initial={"psychologists": list(case.psychologists.all())}
+    )
+    return _form_page(
+        request,
+        "cases/form.html",
+        form,
+        case,
+        lambda f: services.case_psychologists_set(
+            case=case, by=request.user, psychologists=f.cleaned_data["psychologists"]
+        ),
+        _("Psychologists of the case saved."),
+        title=_("Psychologists on the case"),
     )
 
 

@@ -108,6 +108,8 @@ CENTER_URLS = {
     "cases:goal_add": Rule(allowed=MANAGE_CASES, objects={"pk": "cases"}),
     "cases:goal_done": Rule(allowed=MANAGE_CASES, objects={"pk": "goals"}, method="post", ok=302),
     "cases:note_add": Rule(allowed={"psychologist"}, objects={"pk": "cases"}),
+    # Only the case's caseworker (ANK's social worker in the world) or supervisor (its centre manager).
+    "cases:psychologists_set": Rule(allowed={"social_worker", "center_manager"}, objects={"pk": "cases"}),
     "cases:referral_add": Rule(allowed=MANAGE_CASES, objects={"pk": "cases"}),
     "cases:referral_letter": Rule(allowed=MANAGE_CASES, objects={"pk": "referrals"}),
     "cases:referral_advance": Rule(
