@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 import phonenumbers
 from django.conf import settings
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet, Value
+from django.utils.translation import gettext as _
 from rapidfuzz import fuzz
 
 from beneficiaries import names
@@ -215,13 +216,42 @@ def beneficiary_search(*, center: Center, query: str) -> QuerySet[Beneficiary]:
 
 
 def beneficiary_for_number(*, center: Center, number: str) -> Beneficiary | None:
-    """The active record a registration number (or alias) points to in ``center``."""
+    """The record a registration number (or an earlier one) points to, if that person belongs to ``center``.
+
+    A merged-away number leads to its survivor; the survivor must belong to the centre too, so a person who
+    moved to another centre is found there only, whichever of their numbers is typed.
+    """
     number = number.strip().upper()
-    person = (
-        Beneficiary.objects.in_center(center)
-        .filter(Q(registration_number=number) | Q(aliases__number=number))
-        .first()
-    )
+    person = Beneficiary.objects.filter(Q(registration_number=number) | Q(aliases__number=number)).first()
     while person is not None and person.merged_into_id:
         person = person.merged_into
+    if person is None or person.center_id != center.pk:
+        return None
+    return person
+
+
+class ScanRefused(Exception):
+    """A typed number or a scanned card that opens nothing here; the message says why, for the desk."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+def beneficiary_for_scan(*, center: Center, scanned: str) -> Beneficiary:
+    """Every scan point (lookup, Today, enrolment, walk-ins, interviews) reads a card or number here.
+
+    A card carries ``NUMBER/VERSION``; a card older than the person's last reissue is refused everywhere.
+    Raises :class:`ScanRefused`.
+    """
+    number, _sep, version = scanned.strip().partition("/")
+    person = beneficiary_for_number(center=center, number=number)
+    if person is None:
+        raise ScanRefused(_("No one with this number is registered at this centre."))
+    if version and (not version.strip().isdigit() or int(version) != person.card_version):
+        raise ScanRefused(
+            _(
+                "This card is no longer valid: a newer card was issued. Ask for the new card or check the person's identity."
+            )
+        )
     return person

@@ -130,7 +130,8 @@ def detail(request, center, pk):
     household_members = []
     if person.household_id:
         household_members = list(
-            person.household.members.filter(merged_into__isnull=True)
+            # Only members this centre serves: one who moved to another centre is that centre's to show.
+            person.household.members.filter(merged_into__isnull=True, center=request.center)
             .exclude(pk=person.pk)
             .order_by("birth_year")
         )
@@ -201,17 +202,12 @@ def lookup(request, center):
     """Reception types a number or scans a card: open the record, or say why not."""
     form = LookupForm(request.GET or None)
     if form.is_bound and form.is_valid():
-        number, _sep, version = form.cleaned_data["number"].strip().partition("/")
-        person = selectors.beneficiary_for_number(center=request.center, number=number)
-        if person is None:
-            form.add_error("number", _("No one with this number is registered at this centre."))
-        elif version and (not version.isdigit() or int(version) != person.card_version):
-            form.add_error(
-                "number",
-                _(
-                    "This card is no longer valid: a newer card was issued. Ask for the new card or check the person's identity."
-                ),
+        try:
+            person = selectors.beneficiary_for_scan(
+                center=request.center, scanned=form.cleaned_data["number"]
             )
+        except selectors.ScanRefused as refused:
+            form.add_error("number", refused.message)
         else:
             return _to_profile(request, person)
     return render(request, "beneficiaries/lookup.html", {"form": form})

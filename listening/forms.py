@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from beneficiaries.models import PopulationGroup, Sex
-from beneficiaries.selectors import beneficiary_for_number
+from beneficiaries.selectors import ScanRefused, beneficiary_for_scan
 from centers.selectors import active_staff
 from core.forms import StaffChoiceField
 from listening.models import AgeBand, Feedback, OutreachVisit
@@ -20,10 +20,10 @@ def registered_person(center, number: str):
     """The person a registration number or card scan names in this centre; a form error when nobody."""
     if not number:
         return None
-    person = beneficiary_for_number(center=center, number=number.partition("/")[0])
-    if person is None:
-        raise forms.ValidationError(_("No one with this number is registered at this centre."))
-    return person
+    try:
+        return beneficiary_for_scan(center=center, scanned=number)
+    except ScanRefused as refused:
+        raise forms.ValidationError(refused.message) from None
 
 
 class PeriodForm(forms.Form):

@@ -7,7 +7,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from beneficiaries.models import Beneficiary
-from beneficiaries.selectors import beneficiary_for_number, beneficiary_search
+from beneficiaries.selectors import ScanRefused, beneficiary_for_scan, beneficiary_search
 from centers.models import Center
 from centers.permissions import Perm
 from services.models import Activity, Attendance, CheckIn, DeskMessage, Enrollment, ServiceDelivery, Session
@@ -88,8 +88,13 @@ def people_from_text(*, center: Center, text: str) -> tuple[list[Beneficiary], l
     for line in (part.strip() for part in _LINES.split(text or "")):
         if not line:
             continue
-        number = line.partition("/")[0]
-        person = beneficiary_for_number(center=center, number=number)
+        try:
+            person = beneficiary_for_scan(center=center, scanned=line)
+        except ScanRefused as refused:
+            if "/" in line:  # a card that opens nothing here: say why, never fall back to a name search
+                errors.append(f"{line}: {refused.message}")
+                continue
+            person = None
         if person is None:
             matches = list(beneficiary_search(center=center, query=line)[:6])
             if len(matches) == 1:

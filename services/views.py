@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from audit.recorder import record_export
 from beneficiaries.access import access_person
-from beneficiaries.selectors import beneficiary_for_number
+from beneficiaries.selectors import ScanRefused, beneficiary_for_scan
 from centers.access import get_scoped
 from centers.permissions import Perm, require_perm
 from services import selectors, services
@@ -36,11 +36,10 @@ def today(request, center):
         if Perm.CHECK_IN not in request.center_perms:
             raise PermissionDenied
         if form.is_valid():
-            person = beneficiary_for_number(
-                center=request.center, number=form.cleaned_data["number"].partition("/")[0]
-            )
-            if person is None:
-                form.add_error("number", _("No one with this number is registered at this centre."))
+            try:
+                person = beneficiary_for_scan(center=request.center, scanned=form.cleaned_data["number"])
+            except ScanRefused as refused:
+                form.add_error("number", refused.message)
             else:
                 services.check_in(center=request.center, person=person, by=request.user)
                 alerts = selectors.check_in_alerts(center=request.center, person=person)
@@ -183,11 +182,12 @@ def session_add(request, center, pk):
 def enrol(request, center, pk):
     activity = access_activity(request, pk)
     form = PersonNumberForm(request.POST)
-    person = form.is_valid() and beneficiary_for_number(
-        center=request.center, number=form.cleaned_data["number"].partition("/")[0]
-    )
-    if not person:
-        messages.error(request, _("No one with this number is registered at this centre."))
+    try:
+        if not form.is_valid():
+            raise ScanRefused(_("No one with this number is registered at this centre."))
+        person = beneficiary_for_scan(center=request.center, scanned=form.cleaned_data["number"])
+    except ScanRefused as refused:
+        messages.error(request, refused.message)
     else:
         try:
             enrollment = services.enrollment_request(activity=activity, person=person, by=request.user)
