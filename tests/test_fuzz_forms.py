@@ -34,6 +34,7 @@ FORM_PAGES = [
     "cases:follow_up_add",
     "cases:goal_add",
     "cases:note_add",
+    "cases:psychologists_set",
     "cases:open",
     "cases:referral_add",
     "cases:transfer_request",
