@@ -4,7 +4,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +23,7 @@ from beneficiaries.models import (
 from beneficiaries.selectors import Candidate
 from centers.models import Center
 from core.services import model_fields_set
+from core.tokens import create_once
 
 HOUSEHOLD_FIELDS = ("district", "neighbourhood")
 INHERITED_FROM_HEAD = ("nationality", "population_group", "district", "neighbourhood", "phone")
@@ -132,45 +133,38 @@ def beneficiary_register(
     and returns the record already created when the same form (``token``) is
     submitted again.
     """
-    existing = Beneficiary.objects.filter(submission_token=token).first()
-    if existing:
-        return existing
     unresolved = _unresolved([head, *members])
-    if unresolved:
+    if unresolved and not Beneficiary.objects.filter(submission_token=token).exists():
         raise DuplicateSuspected(unresolved)
-    try:
-        with transaction.atomic():
-            household = None
-            if members:
-                household = Household(
-                    center=center, created_by=by, **{f: head.data.get(f, "") for f in HOUSEHOLD_FIELDS}
-                )
-                household.save()
-            registered = _new_person(
-                center=center,
-                by=by,
-                data=head.data,
-                household=household,
-                relationship=Relationship.HEAD,
-                token=token,
+
+    def create() -> Beneficiary:
+        household = None
+        if members:
+            household = Household(
+                center=center, created_by=by, **{f: head.data.get(f, "") for f in HOUSEHOLD_FIELDS}
             )
-            _record_consents(person=registered, answers=consents, by=by, given_by_head=False)
-            _record_not_same(person=registered, candidates=head.candidates, by=by)
-            for member in members:
-                data = {
-                    **{f: head.data.get(f) for f in INHERITED_FROM_HEAD if head.data.get(f)},
-                    **member.data,
-                }
-                person = _new_person(center=center, by=by, data=data, household=household)
-                _record_consents(person=person, answers=consents, by=by, given_by_head=True)
-                _record_not_same(person=person, candidates=member.candidates, by=by)
-    except IntegrityError:
-        # The same form, submitted twice at the same moment: the other request won.
-        existing = Beneficiary.objects.filter(submission_token=token).first()
-        if existing is None:
-            raise
-        return existing
-    return registered
+            household.save()
+        registered = _new_person(
+            center=center,
+            by=by,
+            data=head.data,
+            household=household,
+            relationship=Relationship.HEAD,
+            token=token,
+        )
+        _record_consents(person=registered, answers=consents, by=by, given_by_head=False)
+        _record_not_same(person=registered, candidates=head.candidates, by=by)
+        for member in members:
+            data = {
+                **{f: head.data.get(f) for f in INHERITED_FROM_HEAD if head.data.get(f)},
+                **member.data,
+            }
+            person = _new_person(center=center, by=by, data=data, household=household)
+            _record_consents(person=person, answers=consents, by=by, given_by_head=True)
+            _record_not_same(person=person, candidates=member.candidates, by=by)
+        return registered
+
+    return create_once(Beneficiary.objects.all(), create=create, submission_token=token)[0]
 
 
 def household_member_add(

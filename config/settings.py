@@ -75,6 +75,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: /healthz answers JSON before sessions or users touch the database.
+    "core.health.HealthMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "core.middleware.RejectNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -122,6 +124,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        # A kept connection is checked before a request reuses it, so the first request after a database
+        # restart, a failover or pg_terminate_backend reconnects instead of failing.
+        conn_health_checks=True,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -227,11 +232,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "privacy.tasks.anonymise_inactive_people",
         "schedule": crontab(hour=2, minute=15),
     },
+    "worker-heartbeat": {"task": "core.tasks.worker_heartbeat", "schedule": 60.0},
     "follow-ups-due-today": {
         "task": "cases.tasks.notify_follow_ups_due",
         "schedule": crontab(hour=7, minute=30),
     },
 }
+
+# /healthz calls the worker "stale" when it has not run the heartbeat for this long.
+WORKER_HEARTBEAT_STALE_SECONDS = int(os.environ.get("WORKER_HEARTBEAT_STALE_SECONDS", "180"))
 
 # In any downloadable disaggregated table, counts from 1 to this minus one appear as "<N".
 REPORT_SMALL_CELL_THRESHOLD = int(os.environ.get("REPORT_SMALL_CELL_THRESHOLD", "5"))

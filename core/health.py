@@ -1,13 +1,29 @@
+"""Health for load balancers and monitoring, answered before any other middleware runs.
+
+``/healthz`` always answers JSON, whatever is down and whatever cookie the caller sends: it runs before
+sessions and authentication (``HealthMiddleware`` is first), so a dead database cannot turn it into an HTML
+error page. It tells the database, the broker, and when a Celery worker was last seen: the beat schedule
+sends ``core.tasks.worker_heartbeat`` every minute, and whichever worker runs it writes the time to Redis.
+"""
+
+import time
+
 import redis
 from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.utils.cache import add_never_cache_headers
+
+HEARTBEAT_KEY = "toplum:worker:last-seen"
+
+
+def _redis():
+    return redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2)
 
 
 def _database_state() -> str:
     try:
+        connection.ensure_connection()
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
@@ -16,20 +32,54 @@ def _database_state() -> str:
     return "ok"
 
 
-def _broker_state() -> str:
+def _broker_and_worker() -> tuple[str, str, int | None]:
     if not settings.REDIS_URL:
-        return "not used"
+        return "not used", "not used", None
     try:
-        redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2).ping()
+        seen = _redis().get(HEARTBEAT_KEY)
     except redis.RedisError as exc:
-        return f"error: {exc.__class__.__name__}"
-    return "ok"
+        return f"error: {exc.__class__.__name__}", "unknown", None
+    if seen is None:
+        return "ok", "never seen", None
+    age = max(0, int(time.time() - float(seen)))
+    return "ok", "ok" if age <= settings.WORKER_HEARTBEAT_STALE_SECONDS else "stale", age
 
 
-@never_cache
-@require_GET
+def worker_seen() -> None:
+    """Called by a worker (the heartbeat task, and when a worker starts)."""
+    _redis().set(HEARTBEAT_KEY, time.time(), ex=24 * 3600)
+
+
+def health() -> JsonResponse:
+    """200 when the database and the broker answer (503 otherwise); ``worker`` says whether a worker ran a
+    task lately. A missing worker does not fail the probe of the web process: reports and reminders wait,
+    pages do not, so it shows as ``"status": "degraded"`` for monitoring to alert on."""
+    broker, worker, age = _broker_and_worker()
+    state = {
+        "database": _database_state(),
+        "broker": broker,
+        "worker": worker,
+        "worker_last_seen_seconds": age,
+    }
+    healthy = state["database"] == "ok" and broker in {"ok", "not used"}
+    status = "error" if not healthy else "ok" if worker in {"ok", "not used"} else "degraded"
+    response = JsonResponse({"status": status, **state}, status=200 if healthy else 503)
+    add_never_cache_headers(response)
+    return response
+
+
 def healthz(request):
-    """For load balancers and monitoring: 200 when the database and broker answer."""
-    state = {"database": _database_state(), "broker": _broker_state()}
-    healthy = all(value in {"ok", "not used"} for value in state.values())
-    return JsonResponse({"status": "ok" if healthy else "error", **state}, status=200 if healthy else 503)
+    """The URL pattern, for reverse(); HealthMiddleware answers before it is reached."""
+    return health()
+
+
+class HealthMiddleware:
+    """First in MIDDLEWARE: ``/healthz`` never touches sessions, users or the database before it probes."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path == "/healthz" and request.method in {"GET", "HEAD"}:
+            return health()
+        return self.get_response(request)

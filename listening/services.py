@@ -4,12 +4,13 @@ import datetime as dt
 import uuid
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from centers.models import Center
 from core.services import model_fields_set
+from core.tokens import create_once
 from services.models import Need
 
 from .models import MAX_RANKED_NEEDS, Feedback, InterviewNeed, NeedsInterview, OutreachVisit
@@ -33,27 +34,24 @@ def visit_record(
     notes: str = "",
 ) -> tuple[OutreachVisit, bool]:
     """Save a visit once per form shown: a double submit returns the visit already saved."""
-    existing = OutreachVisit.objects.filter(submission_token=token).first()
-    if existing is not None:
-        return existing, False
-    visit = OutreachVisit(
-        center=center,
-        created_by=by,
-        submission_token=token,
-        date=date,
-        district=district,
-        neighbourhood=neighbourhood,
-        households_visited=households_visited,
-        notes=notes,
-    )
-    visit.full_clean()
-    try:
-        with transaction.atomic():
-            visit.save()
-            visit.staff.set({by, *staff})
-    except IntegrityError:  # the same form, submitted twice at the same moment
-        return OutreachVisit.objects.get(submission_token=token), False
-    return visit, True
+
+    def create() -> OutreachVisit:
+        visit = OutreachVisit(
+            center=center,
+            created_by=by,
+            submission_token=token,
+            date=date,
+            district=district,
+            neighbourhood=neighbourhood,
+            households_visited=households_visited,
+            notes=notes,
+        )
+        visit.full_clean()
+        visit.save()
+        visit.staff.set({by, *staff})
+        return visit
+
+    return create_once(OutreachVisit.objects.all(), create=create, submission_token=token)
 
 
 def visit_update(*, visit: OutreachVisit, by, staff, data: dict) -> OutreachVisit:
@@ -118,26 +116,24 @@ def interview_record(
 ) -> tuple[NeedsInterview, bool]:
     """Save one interview of a visit, once per form shown. ``needs`` are codes, most important first."""
     submission_id = f"web:{token}"
-    existing = NeedsInterview.objects.filter(submission_id=submission_id).first()
-    if existing is not None:
-        return existing, False
-    needs = ranked_needs(needs)
-    try:
-        with transaction.atomic():
-            return interview_save(
-                visit=visit,
-                by=by,
-                submission_id=submission_id,
-                needs=needs,
-                respondent_sex=respondent_sex,
-                age_band=age_band,
-                population_group=population_group,
-                nationality=nationality,
-                beneficiary=beneficiary,
-                quote=quote,
-            ), True
-    except IntegrityError:
-        return NeedsInterview.objects.get(submission_id=submission_id), False
+    if not NeedsInterview.objects.filter(submission_id=submission_id).exists():
+        needs = ranked_needs(needs)
+    return create_once(
+        NeedsInterview.objects.all(),
+        create=lambda: interview_save(
+            visit=visit,
+            by=by,
+            submission_id=submission_id,
+            needs=needs,
+            respondent_sex=respondent_sex,
+            age_band=age_band,
+            population_group=population_group,
+            nationality=nationality,
+            beneficiary=beneficiary,
+            quote=quote,
+        ),
+        submission_id=submission_id,
+    )
 
 
 def ranked_needs(needs) -> list[str]:
@@ -172,18 +168,15 @@ FEEDBACK_FIELDS = [
 
 def feedback_record(*, center: Center, by, token: uuid.UUID, data: dict) -> tuple[Feedback, bool]:
     """Save feedback once per form shown (the fields of FEEDBACK_FIELDS in ``data``)."""
-    existing = Feedback.objects.filter(submission_token=token).first()
-    if existing is not None:
-        return existing, False
-    feedback = Feedback(center=center, received_by=by, submission_token=token)
-    model_fields_set(instance=feedback, fields=FEEDBACK_FIELDS, data=data)
-    feedback.full_clean()
-    try:
-        with transaction.atomic():
-            feedback.save()
-    except IntegrityError:
-        return Feedback.objects.get(submission_token=token), False
-    return feedback, True
+
+    def create() -> Feedback:
+        feedback = Feedback(center=center, received_by=by, submission_token=token)
+        model_fields_set(instance=feedback, fields=FEEDBACK_FIELDS, data=data)
+        feedback.full_clean()
+        feedback.save()
+        return feedback
+
+    return create_once(Feedback.objects.all(), create=create, submission_token=token)
 
 
 def feedback_answer(
