@@ -232,8 +232,11 @@ def consent_update(*, person: Beneficiary, answers: dict[str, bool], by) -> None
 
 def card_reissue(*, person: Beneficiary) -> Beneficiary:
     """A lost card: the new card gets the next version and the old one stops working."""
-    Beneficiary.objects.filter(pk=person.pk).update(card_version=F("card_version") + 1)
-    person.refresh_from_db(fields=["card_version"])
+    with transaction.atomic():
+        Beneficiary.objects.filter(pk=person.pk).update(card_version=F("card_version") + 1)
+        person.refresh_from_db(fields=["card_version"])
+        # An update in the database sends no signal: the reissue says itself what it changed.
+        recorder.record(recorder.AuditEvent.Action.UPDATE, obj=person, detail={"fields": ["card_version"]})
     return person
 
 

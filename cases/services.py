@@ -77,7 +77,8 @@ def follow_up_record(
     follow_up.full_clean()
     with transaction.atomic():
         follow_up.save()
-        Case.objects.filter(pk=case.pk, status=Case.Status.OPEN).update(status=Case.Status.ACTIVE)
+        if Case.objects.filter(pk=case.pk, status=Case.Status.OPEN).update(status=Case.Status.ACTIVE):
+            recorder.record(AuditEvent.Action.UPDATE, obj=case, actor=by, detail={"fields": ["status"]})
     return follow_up
 
 
@@ -90,7 +91,11 @@ def goal_add(*, case: Case, goal: str, action: str = "", due_on: dt.date | None 
 
 
 def goal_done(*, goal: CaseGoal) -> None:
-    CaseGoal.objects.filter(pk=goal.pk, done_on__isnull=True).update(done_on=timezone.localdate())
+    with transaction.atomic():
+        if CaseGoal.objects.filter(pk=goal.pk, done_on__isnull=True).update(done_on=timezone.localdate()):
+            recorder.record(
+                AuditEvent.Action.UPDATE, obj=goal, center_id=goal.case.center_id, detail={"fields": ["done_on"]}
+            )
 
 
 def may_write_notes(*, case: Case, user) -> bool:

@@ -356,7 +356,9 @@ def desk_message_leave(*, center: Center, person: Beneficiary, by, text: str) ->
 
 
 def desk_message_done(*, message: DeskMessage) -> None:
-    DeskMessage.objects.filter(pk=message.pk, done_at__isnull=True).update(done_at=timezone.now())
+    with transaction.atomic():
+        if DeskMessage.objects.filter(pk=message.pk, done_at__isnull=True).update(done_at=timezone.now()):
+            recorder.record(recorder.AuditEvent.Action.UPDATE, obj=message, detail={"fields": ["done_at"]})
 
 
 def check_in(*, center: Center, person: Beneficiary, by) -> CheckIn:
