@@ -4,6 +4,7 @@ and a registered person heading a household.
 Tests ask for ``world`` and log in as ``world.user("ANK", "reception")``.
 """
 
+import contextlib
 import datetime as dt
 import os
 import shutil
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
-from django.test import Client
+from django.test import Client, testcases
 from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -39,6 +40,59 @@ def require_in_ci(reason: str):
     if IN_CI:
         pytest.fail(f"{reason} (CI=true: a missing service is a failure)")
     pytest.skip(reason)
+
+
+# ---------------------------------------------------------------- two database roles
+# With DATABASE_OWNER_URL set (CI does), the test database is created and migrated by its owner, and the
+# tests run as DATABASE_URL's role, which owns nothing (audit/roles.py): the same split as production.
+# Emptying the database between transactional tests is the owner's job too (TRUNCATE needs it).
+OWNER_URL = os.environ.get("DATABASE_OWNER_URL", "")
+
+
+@contextlib.contextmanager
+def as_database_owner():
+    """Run the block on the default connection with the owner's credentials, when there is an owner."""
+    from django.db import connections
+
+    if not OWNER_URL:
+        yield
+        return
+    import dj_database_url
+
+    owner = dj_database_url.parse(OWNER_URL)
+    default = connections["default"].settings_dict
+    app = default["USER"], default["PASSWORD"]
+    connections["default"].close()
+    default["USER"], default["PASSWORD"] = owner["USER"], owner["PASSWORD"]
+    try:
+        yield
+    finally:
+        connections["default"].close()
+        default["USER"], default["PASSWORD"] = app
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(request, django_test_environment, django_db_blocker, django_db_modify_db_settings):
+    from django.test.utils import setup_databases, teardown_databases
+
+    with django_db_blocker.unblock(), as_database_owner():
+        db_cfg = setup_databases(verbosity=request.config.option.verbose, interactive=False)
+    yield
+    with django_db_blocker.unblock(), as_database_owner():
+        teardown_databases(db_cfg, verbosity=request.config.option.verbose)
+
+
+_call_command = testcases.call_command
+
+
+def _call_command_flushing_as_owner(name, *args, **kwargs):
+    if name == "flush":
+        with as_database_owner():
+            return _call_command(name, *args, **kwargs)
+    return _call_command(name, *args, **kwargs)
+
+
+testcases.call_command = _call_command_flushing_as_owner
 
 
 @pytest.fixture(autouse=True)

@@ -8,7 +8,11 @@ class AuditConfig(AppConfig):
     name = "audit"
 
     def ready(self):
-        from . import recorder
+        from django.db.models.signals import post_migrate
+
+        from . import recorder, roles
+
+        post_migrate.connect(roles.grant_app_role, sender=self, dispatch_uid="audit-grant-app-role")
 
         recorder.connect_authentication()
         # Who may see what: memberships and accounts (named by label, so audit imports no app above it).

@@ -129,6 +129,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Production runs the application as a role that owns nothing, and migrations as the owner
+# (`DATABASE_URL=<owner> manage.py migrate`): after every migrate the owner grants DATABASE_APP_ROLE its rows
+# (audit/roles.py; README, "Operating it").
+DATABASE_APP_ROLE = os.environ.get("DATABASE_APP_ROLE", "")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

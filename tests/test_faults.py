@@ -17,7 +17,7 @@ from django.utils import timezone
 from beneficiaries.models import Beneficiary
 from beneficiaries.tests.conftest import registration_post
 from conftest import require_in_ci
-from tests.servers import collect_static, gunicorn, production_env, session_cookie_for, database_url_of_tests
+from tests.servers import collect_static, database_url_of_tests, gunicorn, production_env, session_cookie_for
 
 GIVEN = ["Leyla", "Omar", "Zeynep", "Bilal", "Hevin", "Karim", "Nour", "Yusuf", "Samira", "Tarek", "Rojin",
          "Walid", "Dilan", "Hamza", "Rana", "Idris"]  # fmt: skip
