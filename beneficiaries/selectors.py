@@ -90,6 +90,66 @@ def _sexes_compatible(a: str, b: str) -> bool:
     return Sex.UNKNOWN in (a, b) or a == b
 
 
+@dataclass(frozen=True)
+class _Probe:
+    """What the duplicate check compares, taken once from the registration fields."""
+
+    document: str
+    phone: str | None
+    first_keys: set
+    family_keys: set
+    father_key: str
+    year: int | None
+    sex: str
+
+    @classmethod
+    def of(cls, person: dict) -> "_Probe":
+        return cls(
+            document=normalize_document_number(person.get("document_number") or ""),
+            phone=_e164(person.get("phone")),
+            first_keys=_keys(person.get("first_name", ""), person.get("first_name_original", "")),
+            family_keys=_keys(person.get("last_name", ""), person.get("last_name_original", "")),
+            father_key=names.name_key(person.get("father_name", "")),
+            year=person.get("birth_year"),
+            sex=person.get("sex", Sex.UNKNOWN),
+        )
+
+    def block(self) -> Q:
+        """The indexed block: the same document, the same phone, or the same given-name key ±2 years."""
+        condition = Q()
+        if self.document:
+            condition |= Q(document_number=self.document)
+        if self.phone:
+            condition |= Q(phone=self.phone)
+        if self.first_keys and self.year:
+            condition |= (
+                Q(first_name_key__in=self.first_keys) | Q(first_name_key_original__in=self.first_keys)
+            ) & Q(birth_year__range=(self.year - BIRTH_YEAR_TOLERANCE, self.year + BIRTH_YEAR_TOLERANCE))
+        return condition
+
+    def score(self, row, same_household_id) -> tuple[int, list[str]]:
+        reasons, score = [], 0
+        if row.same_document:
+            reasons.append("document")
+            score = 100
+        family_phone = same_household_id is not None and row.household_id == same_household_id
+        if row.same_phone and not family_phone:
+            reasons.append("phone")
+            score = max(score, 60)
+        if (
+            self.year
+            and {row.first_name_key, row.first_name_key_original} & self.first_keys
+            and abs(row.birth_year - self.year) <= BIRTH_YEAR_TOLERANCE
+            and _sexes_compatible(self.sex, row.sex)
+        ):
+            similarity = _family_similarity(self.family_keys, self.father_key, row)
+            if similarity >= FAMILY_NAME_SIMILARITY:
+                reasons.append("name")
+                # Same family key and same year first: 90 at best, below a shared document.
+                score = max(score, 70 + similarity // 5 - 5 * abs(row.birth_year - self.year))
+        return score, reasons
+
+
 def duplicate_candidates(
     *, person: dict, user_center_ids: set[int], exclude_ids: set[int] = frozenset(), same_household_id=None
 ) -> list[Candidate]:
@@ -99,20 +159,8 @@ def duplicate_candidates(
     given-name key born within two years; rapidfuzz then compares family
     names, and sex must not contradict.
     """
-    document = normalize_document_number(person.get("document_number") or "")
-    phone = _e164(person.get("phone"))
-    first_keys = _keys(person.get("first_name", ""), person.get("first_name_original", ""))
-    year = person.get("birth_year")
-
-    condition = Q()
-    if document:
-        condition |= Q(document_number=document)
-    if phone:
-        condition |= Q(phone=phone)
-    if first_keys and year:
-        condition |= (Q(first_name_key__in=first_keys) | Q(first_name_key_original__in=first_keys)) & Q(
-            birth_year__range=(year - BIRTH_YEAR_TOLERANCE, year + BIRTH_YEAR_TOLERANCE)
-        )
+    probe = _Probe.of(person)
+    condition = probe.block()
     if not condition:
         return []
     # First the slim rows of the block, compared here; then the details of
@@ -123,40 +171,25 @@ def duplicate_candidates(
         .exclude(pk__in=exclude_ids)
         .annotate(
             same_phone=ExpressionWrapper(
-                Q(phone=phone) if phone else Value(False), output_field=BooleanField()
+                Q(phone=probe.phone) if probe.phone else Value(False), output_field=BooleanField()
             ),
             same_document=ExpressionWrapper(
-                Q(document_number=document) if document else Value(False), output_field=BooleanField()
+                Q(document_number=probe.document) if probe.document else Value(False),
+                output_field=BooleanField(),
             ),
         )
         .values_list(*_MATCH_FIELDS, named=True)[:MAX_BLOCK_ROWS]
     )
-    family_keys = _keys(person.get("last_name", ""), person.get("last_name_original", ""))
-    father_key = names.name_key(person.get("father_name", ""))
-    sex = person.get("sex", Sex.UNKNOWN)
     matches = {}
     for row in rows:
-        reasons, score = [], 0
-        if row.same_document:
-            reasons.append("document")
-            score = 100
-        family_phone = same_household_id is not None and row.household_id == same_household_id
-        if row.same_phone and not family_phone:
-            reasons.append("phone")
-            score = max(score, 60)
-        if (
-            year
-            and {row.first_name_key, row.first_name_key_original} & first_keys
-            and abs(row.birth_year - year) <= BIRTH_YEAR_TOLERANCE
-            and _sexes_compatible(sex, row.sex)
-        ):
-            similarity = _family_similarity(family_keys, father_key, row)
-            if similarity >= FAMILY_NAME_SIMILARITY:
-                reasons.append("name")
-                # Same family key and same year first: 90 at best, below a shared document.
-                score = max(score, 70 + similarity // 5 - 5 * abs(row.birth_year - year))
+        score, reasons = probe.score(row, same_household_id)
         if reasons:
             matches[row.pk] = (score, reasons, row.center_id in user_center_ids)
+    return _candidates(matches)
+
+
+def _candidates(matches: dict) -> list[Candidate]:
+    """The details of the best matches, strongest first."""
     best = sorted(matches, key=lambda pk: -matches[pk][0])[:MAX_CANDIDATES]
     details = Beneficiary.objects.filter(pk__in=best).values(
         "pk", "registration_number", "center__code", "birth_year", "first_name", "last_name"
