@@ -66,6 +66,56 @@ def _feedback_table(rows: list[dict]) -> list[list]:
     return table
 
 
+def _disaggregated_table(reach, centers: dict) -> list[list]:
+    rows = [[_("Centre"), _("Category"), _("Sex"), _("Age"), _("Group"), _("People reached")]]
+    categories = sorted({k[1] for k in reach.totals})
+    for center in sorted({k[0] for k in reach.totals}, key=lambda c: (c == ALL, centers.get(c, ""))):
+        for category in categories:
+            for sex in SEXES:
+                for band, _low, _high in AGE_BANDS:
+                    for group in GROUPS:
+                        n = reach.cells.get((center, category, sex, band, group), 0)
+                        if n:
+                            rows.append([centers[center], category, sex, band, group, small_cell(n)])
+    return rows
+
+
+def _totals_table(reach, centers: dict) -> list[list]:
+    rows = [[_("Centre"), _("Category"), _("People reached"), _("Contacts")]]
+    for (center, category), n in sorted(
+        reach.totals.items(), key=lambda kv: (kv[0][0] == ALL, centers.get(kv[0][0], ""), kv[0][1])
+    ):
+        rows.append([centers[center], category, n, reach.contacts.get((center, category), 0)])
+    return rows
+
+
+def _definitions(reach, missing_rates) -> list[list]:
+    threshold = settings.REPORT_SMALL_CELL_THRESHOLD
+    lines = [
+        _(
+            "A contact is an attendance marked present, a one-to-one service or a case follow-up, each with its date, centre and category."
+        ),
+        _(
+            "People reached: distinct people with at least one contact in the period, there, in that category. Rows do not add up: a person is counted once per row."
+        ),
+        _("National totals count a person served by two centres once. Registration alone is not reach."),
+        _(
+            "Age is the age on the last day of the period. Group: host community or migrant (every other population group)."
+        ),
+        _(
+            "Cost per person = costs of the centre in the period, in USD at each month's rate, divided by people reached there."
+        ),
+        _("Counts from 1 to %(n)d are shown as <%(threshold)d; totals are computed before this.")
+        % {"n": threshold - 1, "threshold": threshold},
+        _("Period: %(start)s to %(end)s.") % {"start": reach.start, "end": reach.end},
+    ]
+    if missing_rates:
+        lines.append(
+            _("Missing exchange rates (costs left out): %(months)s") % {"months": ", ".join(missing_rates)}
+        )
+    return [[_("Definitions")]] + [[line] for line in lines]
+
+
 def tables(
     *, reach, costs, cost_per_person, missing_rates, year_to_date=None, courses=(), feedback=()
 ) -> dict[str, list[list]]:
@@ -74,62 +124,14 @@ def tables(
     ``year_to_date`` is (reach totals, costs, cost per person) from 1 January: distinct people over
     the whole period, not the sum of the months (DESIGN.md)."""
     centers = _center_names({k[0] for k in reach.totals} | set(costs))
-    categories = sorted({k[1] for k in reach.totals})
-    disaggregated = [[_("Centre"), _("Category"), _("Sex"), _("Age"), _("Group"), _("People reached")]]
-    for center in sorted({k[0] for k in reach.totals}, key=lambda c: (c == ALL, centers.get(c, ""))):
-        for category in categories:
-            for sex in SEXES:
-                for band, _low, _high in AGE_BANDS:
-                    for group in GROUPS:
-                        n = reach.cells.get((center, category, sex, band, group), 0)
-                        if n:
-                            disaggregated.append([centers[center], category, sex, band, group, small_cell(n)])
-    totals = [[_("Centre"), _("Category"), _("People reached"), _("Contacts")]]
-    for (center, category), n in sorted(
-        reach.totals.items(), key=lambda kv: (kv[0][0] == ALL, centers.get(kv[0][0], ""), kv[0][1])
-    ):
-        totals.append([centers[center], category, n, reach.contacts.get((center, category), 0)])
+    disaggregated = _disaggregated_table(reach, centers)
+    totals = _totals_table(reach, centers)
     money = _money_table(centers, costs, reach.totals, cost_per_person)
     registrations = [[_("Centre"), _("New registrations")]] + [
         [centers.get(c, c), n]
         for c, n in sorted(reach.new_registrations.items(), key=lambda kv: kv[0] == ALL)
     ]
-    definitions = [
-        [_("Definitions")],
-        [
-            _(
-                "A contact is an attendance marked present, a one-to-one service or a case follow-up, each with its date, centre and category."
-            )
-        ],
-        [
-            _(
-                "People reached: distinct people with at least one contact in the period, there, in that category. Rows do not add up: a person is counted once per row."
-            )
-        ],
-        [_("National totals count a person served by two centres once. Registration alone is not reach.")],
-        [
-            _(
-                "Age is the age on the last day of the period. Group: host community or migrant (every other population group)."
-            )
-        ],
-        [
-            _(
-                "Cost per person = costs of the centre in the period, in USD at each month's rate, divided by people reached there."
-            )
-        ],
-        [
-            _("Counts from 1 to %(n)d are shown as <%(threshold)d; totals are computed before this.")
-            % {
-                "n": settings.REPORT_SMALL_CELL_THRESHOLD - 1,
-                "threshold": settings.REPORT_SMALL_CELL_THRESHOLD,
-            }
-        ],
-        [_("Period: %(start)s to %(end)s.") % {"start": reach.start, "end": reach.end}],
-    ]
-    if missing_rates:
-        definitions.append(
-            [_("Missing exchange rates (costs left out): %(months)s") % {"months": ", ".join(missing_rates)}]
-        )
+    definitions = _definitions(reach, missing_rates)
     return {
         _("Reach by sex, age and group"): disaggregated,
         _("People reached"): totals,
