@@ -269,9 +269,7 @@ def _gaps(result: NeedsOffer) -> list[str]:
     return gaps
 
 
-def needs_offer_tables(result: NeedsOffer) -> dict[str, list[list]]:
-    """The page as named tables, for the XLSX and CSV downloads. Quotes are left out: they are people's
-    own words, read in Toplum, not sent around. Counts by group are small-cell suppressed (DESIGN.md)."""
+def _needs_table(result: NeedsOffer) -> list[list]:
     needs = [
         [
             _("Rank"),
@@ -307,6 +305,10 @@ def needs_offer_tables(result: NeedsOffer) -> dict[str, list[list]]:
                 row.used_by,
             ]
         )
+    return needs
+
+
+def _offer_table(result: NeedsOffer) -> list[list]:
     offer = [
         [
             _("Category"),
@@ -330,6 +332,12 @@ def needs_offer_tables(result: NeedsOffer) -> dict[str, list[list]]:
                 small_cell(row["host"]),
             ]
         )
+    return offer
+
+
+def needs_offer_tables(result: NeedsOffer) -> dict[str, list[list]]:
+    """The page as named tables, for the XLSX and CSV downloads. Quotes are left out: they are people's
+    own words, read in Toplum, not sent around. Counts by group are small-cell suppressed (DESIGN.md)."""
     about = [
         [_("Centre"), str(result.center)],
         [_("Period"), f"{result.start} – {result.end}"],
@@ -342,8 +350,8 @@ def needs_offer_tables(result: NeedsOffer) -> dict[str, list[list]]:
         [str(Feedback.Kind(kind).label), n] for kind, n in result.feedback.items()
     ]
     return {
-        _("Needs"): needs,
-        _("Offer by category"): offer,
+        _("Needs"): _needs_table(result),
+        _("Offer by category"): _offer_table(result),
         _("Gaps"): [[_("Gaps")]] + [[gap] for gap in result.gaps],
         _("Feedback"): feedback,
         _("About"): about,
