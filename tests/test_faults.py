@@ -19,12 +19,42 @@ from beneficiaries.tests.conftest import registration_post
 from conftest import require_in_ci
 from tests.servers import collect_static, database_url_of_tests, gunicorn, production_env, session_cookie_for
 
-GIVEN = (
-    "Leyla Omar Zeynep Bilal Hevin Karim Nour Yusuf Samira Tarek Rojin Walid Dilan Hamza Rana Idris".split()
-)
-FAMILY = (
-    "Haddad Kaya Yilmaz Nasser Aydin Rahimi Suleiman Demir Khoury Barzani Celik Mansour Ozturk Tahan Sabbagh Erdem"
-).split()
+GIVEN = [
+    "Leyla",
+    "Omar",
+    "Zeynep",
+    "Bilal",
+    "Hevin",
+    "Karim",
+    "Nour",
+    "Yusuf",
+    "Samira",
+    "Tarek",
+    "Rojin",
+    "Walid",
+    "Dilan",
+    "Hamza",
+    "Rana",
+    "Idris",
+]
+FAMILY = [
+    "Haddad",
+    "Kaya",
+    "Yilmaz",
+    "Nasser",
+    "Aydin",
+    "Rahimi",
+    "Suleiman",
+    "Demir",
+    "Khoury",
+    "Barzani",
+    "Celik",
+    "Mansour",
+    "Ozturk",
+    "Tahan",
+    "Sabbagh",
+    "Erdem",
+]
 
 
 @pytest.fixture(scope="session")
