@@ -2,6 +2,7 @@
 the change history, consents, earlier numbers and duplicate decisions."""
 
 from django.db.models import Exists, OuterRef
+from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_lazy as _
 
 from core.personal_data import PersonalData, Subject, declare, declare_subject, rows
@@ -9,21 +10,6 @@ from core.personal_data import PersonalData, Subject, declare, declare_subject, 
 from .models import Beneficiary, Household
 
 ANONYMISED_NAME = "ANONYMISED"
-# What stays on an anonymised record, because reports count by it.
-KEPT_FIELDS = {
-    "id",
-    "center",
-    "sex",
-    "birth_year",
-    "birth_year_estimated",
-    "nationality",
-    "population_group",
-    "registered_at",
-    "registered_by",
-    "merged_into",
-    "card_version",
-    "anonymised_at",
-}
 # Internal columns that say nothing about the person.
 INTERNAL_FIELDS = (
     "first_name_key",
@@ -77,7 +63,8 @@ def _erase_people(person, ids, now) -> int:
             first_name_key_original="",
             last_name_key="",
             last_name_key_original="",
-            date_of_birth=None,
+            # The day goes; the month stays, so age on a month's last day (what reports count) is unchanged.
+            date_of_birth=TruncMonth("date_of_birth"),
             phone="",
             district="",
             neighbourhood="",

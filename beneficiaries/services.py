@@ -302,7 +302,12 @@ def beneficiary_merge(*, survivor: Beneficiary, other: Beneficiary, by) -> Benef
         ):
             if not getattr(survivor, name) and getattr(other, name):
                 setattr(survivor, name, getattr(other, name))
+        if survivor.date_of_birth and survivor.birth_year != survivor.date_of_birth.year:
+            # A date of birth taken from the other record decides the year too: profile and reports agree.
+            survivor.birth_year, survivor.birth_year_estimated = survivor.date_of_birth.year, False
         survivor.save()
+        # Records merged into ``other`` earlier now point at the survivor: no chain of merges is ever left.
+        Beneficiary.objects.filter(merged_into=other).update(merged_into=survivor)
         other.merged_into = survivor
         other.household = None
         other.document_number = ""  # the survivor holds it now: no duplicate hit on a merged record

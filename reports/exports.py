@@ -85,7 +85,7 @@ def _totals_table(reach, centers: dict) -> list[list]:
     for (center, category), n in sorted(
         reach.totals.items(), key=lambda kv: (kv[0][0] == ALL, centers.get(kv[0][0], ""), kv[0][1])
     ):
-        rows.append([centers[center], category, n, reach.contacts.get((center, category), 0)])
+        rows.append([centers[center], category, small_cell(n), reach.contacts.get((center, category), 0)])
     return rows
 
 
