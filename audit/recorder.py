@@ -5,9 +5,11 @@ module imports no app above it. Writes of personal data are caught by model sign
 forget them);
 bulk writes that bypass signals (registers, transfers, merges) call :func:`record` themselves.
 The acting user and address come from the request through a context variable set by
-:class:`AuditContextMiddleware`; in Celery tasks and commands there is no actor.
+:class:`AuditContextMiddleware`; in Celery tasks and commands there is no actor, unless the task acts for
+someone (:func:`acting_as`).
 """
 
+import contextlib
 import contextvars
 from dataclasses import dataclass
 
@@ -51,6 +53,16 @@ class AuditContextMiddleware:
             return self.get_response(request)
         finally:
             _context.reset(token)
+
+
+@contextlib.contextmanager
+def acting_as(user, *, ip_address: str | None = None):
+    """Outside a request, record writes as ``user``'s: a task finishing what they asked (an import)."""
+    token = _context.set(Context(user=user, ip_address=ip_address))
+    try:
+        yield
+    finally:
+        _context.reset(token)
 
 
 def label(model) -> str:

@@ -94,7 +94,10 @@ def goal_done(*, goal: CaseGoal) -> None:
     with transaction.atomic():
         if CaseGoal.objects.filter(pk=goal.pk, done_on__isnull=True).update(done_on=timezone.localdate()):
             recorder.record(
-                AuditEvent.Action.UPDATE, obj=goal, center_id=goal.case.center_id, detail={"fields": ["done_on"]}
+                AuditEvent.Action.UPDATE,
+                obj=goal,
+                center_id=goal.case.center_id,
+                detail={"fields": ["done_on"]},
             )
 
 

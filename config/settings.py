@@ -268,8 +268,11 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Uploads (cost and survey imports): size capped here and per form; kept in memory, never stored as sent.
+# Uploads (cost and survey imports): checked in the request (size, type, a ZIP's unpacked size, no DTD),
+# then stored privately under MEDIA_ROOT/imports/ until the import task ends, and deleted.
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(5 * 1024 * 1024)))
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "50000"))
+IMPORT_MAX_UNPACKED_BYTES = int(os.environ.get("IMPORT_MAX_UNPACKED_BYTES", str(50 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 
 # Subject rights: people with no contact for this many years are anonymised by a nightly job.

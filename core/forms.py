@@ -1,9 +1,11 @@
-"""Form pieces every app uses: the submission token and the staff choice field."""
+"""Form pieces every app uses: the submission token, the staff choice field, the spreadsheet upload."""
 
 import uuid
 
 from django import forms
 from django.core.exceptions import ValidationError
+
+from core.spreadsheets import upload_check
 
 
 class SubmissionTokenForm(forms.Form):
@@ -31,3 +33,15 @@ class StaffChoiceField(forms.ModelMultipleChoiceField):
                     self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
                 )
         return super()._check_values(value)
+
+
+class SpreadsheetField(forms.FileField):
+    """A CSV or XLSX to import, refused here (a form error) when no import should read it: too large, of
+    another kind, a zip bomb, damaged XML or a DTD (``core.spreadsheets.upload_check``). The rows are read
+    later, by the import's task."""
+
+    def clean(self, data, initial=None):
+        upload = super().clean(data, initial)
+        if upload:
+            upload_check(upload)
+        return upload

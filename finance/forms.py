@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import SpreadsheetField
 from finance.models import CostEntry
 
 
@@ -18,6 +19,6 @@ class CostForm(forms.ModelForm):
 
 
 class CostImportForm(forms.Form):
-    file = forms.FileField(
+    file = SpreadsheetField(
         label=_("CSV or XLSX file"), help_text=_("Columns: month, type, amount, currency, funding_source.")
     )

@@ -1,11 +1,13 @@
 """Money: funding sources, monthly exchange rates and each centre's costs."""
 
+from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from centers.models import Center, CenterScopedQuerySet
+from core.imports import ImportStatus, upload_path
 
 
 class Currency(models.TextChoices):
@@ -95,3 +97,35 @@ class CostEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.center_id} {self.month:%Y-%m} {self.get_type_display()} {self.amount} {self.currency}"
+
+
+class CostImport(models.Model):
+    """One upload of costs, imported by a Celery task: the stored file until it ends, progress, the result."""
+
+    Status = ImportStatus
+
+    center = models.ForeignKey(Center, on_delete=models.PROTECT, related_name="+", verbose_name=_("centre"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    filename = models.CharField(_("file"), max_length=255)  # as sent, for the page; stored under another
+    file = models.FileField(upload_to=upload_path, blank=True)  # deleted when the import ends
+    language = models.CharField(max_length=10)  # problems are written in the language of who sent the file
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
+    imported = models.PositiveIntegerField(_("costs imported"), default=0)
+    problems = models.JSONField(default=list, blank=True)  # ["Row 3: …", …]
+    error = models.TextField(blank=True)  # why it failed, for the team
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CenterScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("cost import")
+        verbose_name_plural = _("cost imports")
+
+    def __str__(self) -> str:
+        return f"{self.center_id} {self.filename} ({self.status})"

@@ -1,15 +1,18 @@
-"""Writes for money: costs entered by hand or imported."""
+"""Writes for money: costs entered by hand or imported (by a Celery task, finance.tasks)."""
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from centers.models import Center
-from core.spreadsheets import read_table
-from finance.models import CostEntry, FundingSource
+from core.imports import Progress, job_discard_file, job_refuse, job_start
+from core.spreadsheets import import_max_rows, read_table
+from finance.models import CostEntry, CostImport, FundingSource
 
 
 def cost_record(
@@ -39,9 +42,8 @@ def cost_record(
 IMPORT_COLUMNS = ["month", "type", "amount", "currency", "funding_source"]
 
 
-def costs_import(*, center: Center, upload) -> int:
-    """Import a month's costs: every row checked first; one wrong row and nothing is saved."""
-    rows = read_table(upload)
+def costs_check(*, center: Center, rows: list[list[str]], progress=lambda done: None) -> list[CostEntry]:
+    """The costs of a file's rows, every row checked; when one is wrong, every wrong row is named."""
     if not rows or [c.strip().lower() for c in rows[0][: len(IMPORT_COLUMNS)]] != IMPORT_COLUMNS:
         raise ValidationError(
             _("The first row must be: %(columns)s.") % {"columns": ", ".join(IMPORT_COLUMNS)}
@@ -49,6 +51,7 @@ def costs_import(*, center: Center, upload) -> int:
     sources = {s.name.lower(): s for s in FundingSource.objects.all()}
     entries, errors = [], []
     for number, row in enumerate(rows[1:], start=2):
+        progress(number)
         row = [*row, "", "", "", "", ""][:5]
         month_text, cost_type, amount_text, currency, source_name = (c.strip() for c in row)
         try:
@@ -81,6 +84,56 @@ def costs_import(*, center: Center, upload) -> int:
             entries.append(entry)
     if errors:
         raise ValidationError(errors)
+    return entries
+
+
+def cost_import_request(*, center: Center, by, upload) -> CostImport:
+    """Keep the upload (privately, until its import ends) and queue the import: the page follows the job.
+
+    ``upload`` has passed ``core.spreadsheets.upload_check`` (the form's ``SpreadsheetField``)."""
+    from finance.tasks import import_costs
+
+    job = CostImport(
+        center=center,
+        requested_by=by,
+        filename=upload.name[-255:],
+        language=translation.get_language() or settings.LANGUAGE_CODE,
+    )
+    job.file.save(upload.name, upload, save=False)
+    try:
+        job.full_clean()
+        job.save()
+    except Exception:
+        job.file.delete(save=False)
+        raise
+    transaction.on_commit(lambda: import_costs.delay(job.pk))
+    return job
+
+
+def cost_import_run(*, job: CostImport) -> CostImport:
+    """Read, check and save a queued import: all its costs, or none and every problem named.
+
+    The costs are saved in the same transaction that marks the job done, under a lock of the job: a task
+    delivered twice (acks_late) saves them once."""
+    if not job_start(job):
+        return job
+    progress = Progress(job)
+    with translation.override(job.language):
+        try:
+            with job.file.open("rb") as upload:
+                rows = read_table(upload, progress=progress.part(5, 30, import_max_rows()))
+            progress.set(30)
+            entries = costs_check(center=job.center, rows=rows, progress=progress.part(30, 90, len(rows)))
+        except ValidationError as exc:
+            job_refuse(job, exc.messages)
+            return job
     with transaction.atomic():
-        CostEntry.objects.bulk_create(entries)
-    return len(entries)
+        locked = CostImport.objects.select_for_update().get(pk=job.pk)
+        if locked.status != CostImport.Status.DONE:
+            CostEntry.objects.bulk_create(entries)
+            CostImport.objects.filter(pk=job.pk).update(
+                status=CostImport.Status.DONE, progress=100, imported=len(entries), finished_at=timezone.now()
+            )
+    job_discard_file(job)
+    job.refresh_from_db()
+    return job

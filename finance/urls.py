@@ -8,4 +8,5 @@ app_name = "finance"
 urlpatterns = [
     path("costs/", views.costs, name="costs"),
     path("costs/import/", views.costs_import, name="costs_import"),
+    path("costs/imports/<int:pk>/", views.costs_import_job, name="costs_import_job"),
 ]

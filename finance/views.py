@@ -5,8 +5,9 @@ from django.utils.translation import gettext as _
 
 from centers.permissions import Perm, require_perm
 from finance import services
+from finance.access import access_cost_import
 from finance.forms import CostForm, CostImportForm
-from finance.models import CostEntry
+from finance.models import CostEntry, CostImport
 
 
 @require_perm(Perm.MANAGE_COSTS)
@@ -28,13 +29,17 @@ def costs(request, center):
 
 @require_perm(Perm.MANAGE_COSTS)
 def costs_import(request, center):
+    """The file is checked here (SpreadsheetField) and imported by a task; the job's page follows it."""
     form = CostImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            count = services.costs_import(center=request.center, upload=form.cleaned_data["file"])
-        except ValidationError as exc:
-            form.add_error("file", exc)
-        else:
-            messages.success(request, _("%(count)d costs imported.") % {"count": count})
-            return redirect("finance:costs", center=request.center.code)
-    return render(request, "finance/costs_import.html", {"form": form})
+        job = services.cost_import_request(
+            center=request.center, by=request.user, upload=form.cleaned_data["file"]
+        )
+        return redirect("finance:costs_import_job", center=request.center.code, pk=job.pk)
+    jobs = CostImport.objects.in_center(request.center).select_related("requested_by")[:5]
+    return render(request, "finance/costs_import.html", {"form": form, "jobs": jobs})
+
+
+@require_perm(Perm.MANAGE_COSTS)
+def costs_import_job(request, center, pk):
+    return render(request, "finance/costs_import_job.html", {"job": access_cost_import(request, pk)})

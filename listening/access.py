@@ -1,8 +1,8 @@
-"""Reaching outreach visits, interviews and feedback by id (centers.access)."""
+"""Reaching outreach visits, interviews, their imports and feedback by id (centers.access)."""
 
 from centers.access import get_scoped
 
-from .models import Feedback, NeedsInterview, OutreachVisit
+from .models import Feedback, InterviewImport, NeedsInterview, OutreachVisit
 
 
 def access_visit(request, pk) -> OutreachVisit:
@@ -11,6 +11,10 @@ def access_visit(request, pk) -> OutreachVisit:
 
 def access_interview(request, pk) -> NeedsInterview:
     return get_scoped(NeedsInterview.objects.all(), center=request.center, pk=pk)
+
+
+def access_interview_import(request, pk) -> InterviewImport:
+    return get_scoped(InterviewImport.objects.select_related("requested_by"), center=request.center, pk=pk)
 
 
 def readable_feedback(request):

@@ -8,7 +8,7 @@ from django_countries import countries
 from beneficiaries.models import PopulationGroup, Sex
 from beneficiaries.selectors import ScanRefused, beneficiary_for_scan
 from centers.selectors import active_staff
-from core.forms import StaffChoiceField
+from core.forms import SpreadsheetField, StaffChoiceField
 from listening.models import AgeBand, Feedback, OutreachVisit
 from listening.services import ranked_needs
 from services.models import Need
@@ -164,7 +164,7 @@ class InterviewRowForm(InterviewForm):
 
 
 class InterviewImportForm(forms.Form):
-    file = forms.FileField(
+    file = SpreadsheetField(
         label=_("Export of the offline form (XLSX or CSV)"),
         help_text=_("In KoboToolbox: Downloads, XLS or CSV, “XML values and headers”."),
     )

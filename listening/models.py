@@ -13,6 +13,7 @@ from django_countries.fields import CountryField
 
 from beneficiaries.models import Beneficiary, PopulationGroup, Sex
 from centers.models import Center, CenterScopedQuerySet
+from core.imports import ImportStatus, upload_path
 from services.models import Need, ServiceCategory
 
 
@@ -240,3 +241,41 @@ class Feedback(models.Model):
 
     def days_open(self, today: dt.date) -> int:
         return ((self.closed_on or today) - self.received_on).days
+
+
+class InterviewImport(models.Model):
+    """One upload of the offline form's export, imported by a Celery task (listening.tasks): the stored
+    file until it ends, progress, and the result."""
+
+    Status = ImportStatus
+
+    center = models.ForeignKey(Center, on_delete=models.PROTECT, related_name="+", verbose_name=_("centre"))
+    # The visits' staff and the audit trail's actor: the import is theirs, though a worker runs it.
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    ip_address = models.GenericIPAddressField(null=True, blank=True)  # for the audit trail, as a request
+    filename = models.CharField(_("file"), max_length=255)  # as sent, for the page; stored under another
+    file = models.FileField(upload_to=upload_path, blank=True)  # deleted when the import ends
+    language = models.CharField(max_length=10)  # problems are written in the language of who sent the file
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
+    created = models.PositiveIntegerField(_("interviews imported"), default=0)
+    already = models.PositiveIntegerField(_("already imported"), default=0)
+    visits = models.PositiveIntegerField(_("new visits"), default=0)
+    # [{"row": 3, "column": "need_1", "message": "…"}]; a problem with the whole file has no row.
+    problems = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True)  # why it failed, for the team
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CenterScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("interview import")
+        verbose_name_plural = _("interview imports")
+
+    def __str__(self) -> str:
+        return f"{self.center_id} {self.filename} ({self.status})"

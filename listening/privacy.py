@@ -39,3 +39,9 @@ declare(
 not_personal(
     "listening.OutreachVisit", reason="a visit to a neighbourhood: places and staff, no one asked is named"
 )
+not_personal(
+    "listening.InterviewImport",
+    reason="an upload of the offline form's export: the file's name, counts and the problems found in its "
+    "rows (row, column, the rule broken: at most a code that is not in a list, never a quote or a name); "
+    "the file itself is deleted when the import ends",
+)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("interviews/<int:pk>/remove/", views.interview_remove, name="interview_remove"),
     path("outreach/form.xlsx", views.xlsform_download, name="xlsform"),
     path("outreach/import/", views.interview_import, name="interview_import"),
+    path("outreach/imports/<int:pk>/", views.interview_import_job, name="interview_import_job"),
     path("feedback/", views.feedback_list, name="feedback_list"),
     path("feedback/new/", views.feedback_create, name="feedback_create"),
     path("feedback/<int:pk>/", views.feedback_detail, name="feedback_detail"),

@@ -10,12 +10,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from audit.recorder import record_export
+from audit.recorder import client_ip, record_export
 from centers.permissions import Perm, require_perm
 from core.forms import SubmissionTokenForm
 from core.tables import RENDERERS
 from listening import selectors, services, xlsform
-from listening.access import access_feedback, access_interview, access_visit, readable_feedback
+from listening.access import (
+    access_feedback,
+    access_interview,
+    access_interview_import,
+    access_visit,
+    readable_feedback,
+)
 from listening.forms import (
     FeedbackAnswerForm,
     FeedbackFilterForm,
@@ -25,7 +31,7 @@ from listening.forms import (
     PeriodForm,
     VisitForm,
 )
-from listening.models import FEEDBACK_ANSWER_DAYS, Feedback, OutreachVisit
+from listening.models import FEEDBACK_ANSWER_DAYS, Feedback, InterviewImport, OutreachVisit
 
 EXPORT_FORMATS = {"xlsx", "csv"}
 
@@ -188,26 +194,23 @@ def xlsform_download(request, center):
 
 @require_perm(Perm.RECORD_OUTREACH)
 def interview_import(request, center):
+    """The file is checked here (SpreadsheetField) and imported by a task; the job's page follows it."""
     form = InterviewImportForm(request.POST or None, request.FILES or None)
-    result = None
     if request.method == "POST" and form.is_valid():
-        try:
-            result = xlsform.interviews_import(
-                center=request.center, by=request.user, upload=form.cleaned_data["file"]
-            )
-        except ValidationError as exc:
-            form.add_error("file", exc)
-        else:
-            if not result.errors:
-                messages.success(
-                    request,
-                    _(
-                        "%(created)d interviews imported in %(visits)d new visits; %(already)d were already here."
-                    )
-                    % {"created": result.created, "visits": result.visits, "already": result.already},
-                )
-                return redirect("listening:visit_list", center=request.center.code)
-    return render(request, "listening/import.html", {"form": form, "result": result})
+        job = xlsform.interview_import_request(
+            center=request.center,
+            by=request.user,
+            upload=form.cleaned_data["file"],
+            ip_address=client_ip(request),
+        )
+        return redirect("listening:interview_import_job", center=request.center.code, pk=job.pk)
+    jobs = InterviewImport.objects.in_center(request.center).select_related("requested_by")[:5]
+    return render(request, "listening/import.html", {"form": form, "jobs": jobs})
+
+
+@require_perm(Perm.RECORD_OUTREACH)
+def interview_import_job(request, center, pk):
+    return render(request, "listening/import_job.html", {"job": access_interview_import(request, pk)})
 
 
 # ---------------------------------------------------------------- feedback

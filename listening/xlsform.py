@@ -13,7 +13,7 @@ twice, or an export that overlaps an earlier one, adds only what is new.
 
 import io
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -23,13 +23,15 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 from openpyxl import Workbook
 
+from audit.recorder import acting_as
 from beneficiaries.models import PopulationGroup, Sex
 from centers.models import Center
 from centers.selectors import active_staff
+from core.imports import Progress, job_discard_file, job_refuse, job_start
 from core.spreadsheets import read_table
 from listening import services
 from listening.forms import InterviewRowForm
-from listening.models import AgeBand, NeedsInterview, OutreachVisit
+from listening.models import AgeBand, InterviewImport, NeedsInterview, OutreachVisit
 from services.models import Need
 
 MAX_ROWS = 5000
@@ -189,7 +191,7 @@ def _submission_id(value: str) -> str:
     return value[5:] if value.lower().startswith("uuid:") else value
 
 
-def _parse(rows: list[list[str]], center: Center) -> tuple[list, list, int]:
+def _parse(rows: list[list[str]], center: Center, progress=lambda done: None) -> tuple[list, list, int]:
     """(valid rows as (row number, submission id, username, form), errors, rows repeated in the file)."""
     columns = {_column_key(h): i for i, h in enumerate(rows[0]) if h.strip()}
     missing = [name for name in REQUIRED_COLUMNS if name not in columns]
@@ -201,8 +203,6 @@ def _parse(rows: list[list[str]], center: Center) -> tuple[list, list, int]:
             _("This is not an export of the needs interview: missing columns %(columns)s.")
             % {"columns": ", ".join(missing)}
         )
-    if len(rows) - 1 > MAX_ROWS:
-        raise ValidationError(_("Import %(n)d rows at most at a time.") % {"n": MAX_ROWS})
     lookup = _choice_lookup()
     choice_list = {
         name: kind.split()[1] for kind, name, _r, _e in QUESTIONS if kind.startswith("select_one ")
@@ -210,6 +210,7 @@ def _parse(rows: list[list[str]], center: Center) -> tuple[list, list, int]:
     user_column = next((columns[c] for c in USER_COLUMNS if c in columns), None)
     valid, errors, seen, repeated = [], [], set(), 0
     for number, row in enumerate(rows[1:], start=2):
+        progress(number)
         row = [*row, *[""] * (len(rows[0]) - len(row))]
         submission = _submission_id(row[id_column])
         if not submission or len(submission) > 64:
@@ -249,12 +250,19 @@ def _parse(rows: list[list[str]], center: Center) -> tuple[list, list, int]:
     return valid, errors, repeated
 
 
-def interviews_import(*, center: Center, by, upload) -> ImportResult:
-    """Import an export of the offline form: all of it, or nothing when a row is wrong."""
-    rows = read_table(upload)
+def interviews_import(
+    *, center: Center, by, upload, progress: Progress | None = None, before_commit=None
+) -> ImportResult:
+    """Import an export of the offline form: all of it, or nothing when a row is wrong.
+
+    ``progress`` (a job's) is moved as rows are read and checked; ``before_commit(result)`` runs inside the
+    transaction that saves the interviews, so a job is marked done with them or not at all."""
+    reading = progress.part(5, 30, MAX_ROWS) if progress else lambda done: None
+    rows = read_table(upload, max_rows=MAX_ROWS, progress=reading)
     if not rows:
         raise ValidationError(_("The file is empty."))
-    valid, errors, repeated = _parse(rows, center)
+    checking = progress.part(30, 70, len(rows)) if progress else lambda done: None
+    valid, errors, repeated = _parse(rows, center, checking)
     result = ImportResult(already=repeated, errors=errors)
     if errors:
         return result
@@ -298,6 +306,8 @@ def interviews_import(*, center: Center, by, upload) -> ImportResult:
                     visit.staff.add(staff[username.lower()])
                 services.interview_save(visit=visit, by=by, submission_id=submission, **form.interview_data())
                 result.created += 1
+            if before_commit is not None:
+                before_commit(result)
     except IntegrityError as exc:
         raise ValidationError(
             _(
@@ -305,3 +315,66 @@ def interviews_import(*, center: Center, by, upload) -> ImportResult:
             )
         ) from exc
     return result
+
+
+# ---------------------------------------------------------------- the import job
+
+
+def interview_import_request(*, center: Center, by, upload, ip_address: str | None = None) -> InterviewImport:
+    """Keep the upload (privately, until its import ends) and queue the import: the page follows the job.
+
+    ``upload`` has passed ``core.spreadsheets.upload_check`` (the form's ``SpreadsheetField``)."""
+    from listening.tasks import import_interviews
+
+    job = InterviewImport(
+        center=center,
+        requested_by=by,
+        ip_address=ip_address,
+        filename=upload.name[-255:],
+        language=translation.get_language() or settings.LANGUAGE_CODE,
+    )
+    job.file.save(upload.name, upload, save=False)
+    try:
+        job.full_clean()
+        job.save()
+    except Exception:
+        job.file.delete(save=False)
+        raise
+    transaction.on_commit(lambda: import_interviews.delay(job.pk))
+    return job
+
+
+def interview_import_run(*, job: InterviewImport) -> InterviewImport:
+    """Read, check and save a queued import, as the person who sent it (the visits' staff, the audit trail)."""
+    if not job_start(job):
+        return job
+
+    def done(result: ImportResult) -> None:
+        InterviewImport.objects.filter(pk=job.pk).update(
+            status=InterviewImport.Status.DONE,
+            progress=100,
+            created=result.created,
+            already=result.already,
+            visits=result.visits,
+            finished_at=timezone.now(),
+        )
+
+    with translation.override(job.language), acting_as(job.requested_by, ip_address=job.ip_address):
+        try:
+            with job.file.open("rb") as upload:
+                result = interviews_import(
+                    center=job.center,
+                    by=job.requested_by,
+                    upload=upload,
+                    progress=Progress(job),
+                    before_commit=done,
+                )
+        except ValidationError as exc:
+            job_refuse(job, [{"row": None, "column": "", "message": m} for m in exc.messages])
+            return job
+    if result.errors:
+        job_refuse(job, [asdict(error) for error in result.errors])
+        return job
+    job_discard_file(job)
+    job.refresh_from_db()
+    return job

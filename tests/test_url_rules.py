@@ -51,6 +51,7 @@ CENTER_URLS = {
     "centers:staff": Rule(allowed={"center_manager"}),
     "finance:costs": Rule(allowed={"center_manager"}),
     "finance:costs_import": Rule(allowed={"center_manager"}),
+    "finance:costs_import_job": Rule(allowed={"center_manager"}, objects={"pk": "cost_imports"}),
     "beneficiaries:search": Rule(allowed=READ_PEOPLE),
     "beneficiaries:lookup": Rule(allowed=READ_PEOPLE),
     "beneficiaries:register": Rule(allowed=FRONT_DESK),
@@ -91,6 +92,7 @@ CENTER_URLS = {
     "listening:interview_remove": Rule(allowed=OUTREACH, objects={"pk": "interviews"}, method="post", ok=302),
     "listening:xlsform": Rule(allowed=OUTREACH),
     "listening:interview_import": Rule(allowed=OUTREACH),
+    "listening:interview_import_job": Rule(allowed=OUTREACH, objects={"pk": "interview_imports"}),
     "listening:feedback_list": Rule(allowed=VIEW_FEEDBACK),
     "listening:feedback_create": Rule(allowed=RECORD_FEEDBACK),
     # The DPO reads feedback but may not answer it: 403 on POST (test_listening).

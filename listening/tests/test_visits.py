@@ -9,8 +9,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from openpyxl import Workbook
 
+from audit.models import AuditEvent
+from core.tests import xlsx
 from listening import services, xlsform
-from listening.models import InterviewNeed, NeedsInterview, OutreachVisit
+from listening.models import InterviewImport, InterviewNeed, NeedsInterview, OutreachVisit
 from listening.tests.helpers import login, url
 
 # ---------------------------------------------------------------- recording visits and interviews
@@ -283,28 +285,93 @@ def test_one_wrong_row_saves_nothing_and_every_problem_is_named(world):
     ) == before
 
 
+@pytest.fixture
+def send(client, celery_eager, django_capture_on_commit_callbacks):
+    """Post a file to the import page, let the task run (in the test's process), follow to where it leads."""
+
+    def post(file):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(url("interview_import"), {"file": file})
+        return client.get(response["Location"]) if response.status_code == 302 else response
+
+    return post
+
+
 @pytest.mark.parametrize(
     ("upload", "message"),
     [
-        (SimpleUploadedFile("x.csv", b"name;age\nA;3\n"), "missing columns"),
-        (SimpleUploadedFile("x.xlsx", b"not a zip"), "could not be read"),
-        (SimpleUploadedFile("x.pdf", b"%PDF"), "Upload a .csv or .xlsx file."),
-        (SimpleUploadedFile("x.csv", b""), "empty"),
+        (lambda: SimpleUploadedFile("x.xlsx", b"not a zip"), "could not be read"),
+        (lambda: SimpleUploadedFile("x.pdf", b"%PDF"), "Upload a .csv or .xlsx file."),
+        (lambda: SimpleUploadedFile("x.csv", b""), "empty"),
+        (lambda: xlsx.upload(xlsx.zip_bomb(), "x.xlsx"), "unpacks to more than 50 MB"),
+        (lambda: xlsx.upload(xlsx.with_entities(export_rows([row("d1")])), "x.xlsx"), "document type"),
+        (lambda: xlsx.upload(xlsx.with_malformed_xml(export_rows([row("d1")])), "x.xlsx"), "well-formed"),
     ],
+    ids=["not-a-zip", "pdf", "empty", "zip-bomb", "dtd-entities", "malformed-xml"],
 )
-def test_a_file_that_is_not_the_export_is_refused_on_the_page(client, world, upload, message):
+def test_a_file_no_import_should_read_is_a_form_error(client, world, upload, message):
     login(client, world, "social_worker")
-    response = client.post(url("interview_import"), {"file": upload})
+    response = client.post(url("interview_import"), {"file": upload()})
     assert response.status_code == 200
     assert message in response.text
+    assert not InterviewImport.objects.exists()
 
 
-def test_the_import_page_lists_row_errors_and_imports_a_good_file(client, world):
+def test_a_file_that_is_not_the_export_is_refused_on_the_import_page(client, world, send):
     login(client, world, "social_worker")
-    bad = client.post(
-        url("interview_import"), {"file": csv_upload(export_rows([row("c1", need_1="flying")]))}
-    )
-    assert "Nothing was saved" in bad.text and "flying" in bad.text
-    good = client.post(url("interview_import"), {"file": csv_upload(export_rows([row("c1")]))})
-    assert good["Location"] == url("visit_list")
+    page = send(SimpleUploadedFile("x.csv", b"name;age\nA;3\n"))
+    assert "Nothing was saved" in page.text and "missing columns" in page.text
+    assert InterviewImport.objects.get().status == "refused"
+
+
+def test_the_import_page_lists_row_errors_and_imports_a_good_file(client, world, send):
+    login(client, world, "social_worker")
+    bad = send(csv_upload(export_rows([row("c1", need_1="flying")])))
+    assert "Nothing was saved" in bad.text and "flying" in bad.text and "need_1" in bad.text
+    assert not NeedsInterview.objects.filter(submission_id="c1").exists()
+    good = send(csv_upload(export_rows([row("c1")])))
+    assert "1 interviews imported in 1 new visits; 0 were already here." in good.text
     assert NeedsInterview.objects.filter(submission_id="c1").exists()
+    job = InterviewImport.objects.get(status="done")
+    assert (job.created, job.visits, job.already, job.progress, job.file.name) == (1, 1, 0, 100, "")
+
+
+def test_an_imported_interview_is_audited_as_the_person_who_sent_the_file(client, world, send):
+    login(client, world, "social_worker")
+    send(csv_upload(export_rows([row("e1")])))
+    interview = NeedsInterview.objects.get(submission_id="e1")
+    event = AuditEvent.objects.get(object_type="listening.needsinterview", object_id=str(interview.pk))
+    assert event.actor == world.user("ANK", "social_worker") and event.ip_address == "127.0.0.1"
+
+
+def test_an_import_over_the_row_cap_stops_and_says_so(client, world, send, settings):
+    settings.IMPORT_MAX_ROWS = 2
+    login(client, world, "social_worker")
+    page = send(csv_upload(export_rows([row(f"f{n}") for n in range(3)])))
+    assert "Import 2 rows at most at a time." in page.text
+    assert not NeedsInterview.objects.filter(submission_id__startswith="f").exists()
+
+
+def test_a_broken_import_shows_a_failed_state(client, world, send, monkeypatch):
+    def broken(**kwargs):
+        raise RuntimeError("worker lost its disk")
+
+    monkeypatch.setattr("listening.xlsform.interviews_import", broken)
+    login(client, world, "social_worker")
+    page = send(csv_upload(export_rows([row("g1")])))
+    job = InterviewImport.objects.get()
+    assert job.status == "failed" and "lost its disk" in job.error and not job.file
+    assert "could not be finished" in page.text
+
+
+def test_an_import_of_another_centre_answers_404(client, world, assert_other_center_gets_404):
+    job = InterviewImport.objects.create(
+        center=world.centers["ANK"], requested_by=world.user("ANK", "social_worker"), filename="x.csv"
+    )
+    login(client, world, "psychologist")
+    assert client.get(url("interview_import_job", pk=job.pk)).status_code == 200
+    assert_other_center_gets_404(
+        world.user("IST", "social_worker"), "listening:interview_import_job", center="ANK", pk=job.pk
+    )
+    # Under their own prefix too: the id of another centre's import finds nothing.
+    assert client.get(url("interview_import_job", center="IST", pk=job.pk)).status_code == 404
