@@ -237,11 +237,26 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=2, minute=15),
     },
     "worker-heartbeat": {"task": "core.tasks.worker_heartbeat", "schedule": 60.0},
+    # Re-queues report builds whose worker died and sends runs queued while the broker was away.
+    "report-runs-sweep": {
+        "task": "reports.tasks.sweep_report_runs",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
     "follow-ups-due-today": {
         "task": "cases.tasks.notify_follow_ups_due",
         "schedule": crontab(hour=7, minute=30),
     },
 }
+
+# Report builds that survive faults (reports/services.py): a build whose heartbeat is older than this is
+# taken to have lost its worker and is started again, at most REPORT_BUILD_MAX_ATTEMPTS times; a run sent
+# to the broker but never started is sent again after REPORT_QUEUED_RESEND_AFTER; publishing a build gives
+# up after REPORT_BROKER_TIMEOUT so a request never waits for a dead broker.
+REPORT_BUILD_STALE_AFTER = int(os.environ.get("REPORT_BUILD_STALE_AFTER", "120"))
+REPORT_BUILD_MAX_ATTEMPTS = int(os.environ.get("REPORT_BUILD_MAX_ATTEMPTS", "3"))
+REPORT_QUEUED_RESEND_AFTER = int(os.environ.get("REPORT_QUEUED_RESEND_AFTER", "900"))
+REPORT_BROKER_TIMEOUT = float(os.environ.get("REPORT_BROKER_TIMEOUT", "0.5"))
 
 # /healthz calls the worker "stale" when it has not run the heartbeat for this long.
 WORKER_HEARTBEAT_STALE_SECONDS = int(os.environ.get("WORKER_HEARTBEAT_STALE_SECONDS", "180"))

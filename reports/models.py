@@ -39,6 +39,15 @@ class ReportRun(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Builds started, counting the interrupted ones: the sweeper starts a lost build again until this reaches
+    # REPORT_BUILD_MAX_ATTEMPTS, then shows it failed.
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # Moved by the builder while it works (a thread beats, progress beats): a running build whose heartbeat
+    # stopped lost its worker.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # When the run was handed to the task queue. The run row is the outbox: empty means the broker has not
+    # got it yet (it was down), and the sweeper sends it.
+    sent_at = models.DateTimeField(null=True, blank=True)
     file = models.FileField(upload_to="reports/%Y/%m/", blank=True)
     # The report's aggregate tables (never an individual), so every download format renders from one build.
     tables = models.JSONField(default=list, blank=True)

@@ -1,10 +1,23 @@
-"""Requesting and building reports. The build runs in a Celery task; the request never waits for it."""
+"""Requesting and building reports. The build runs in a Celery task; the request never waits for it.
 
+A run survives faults (pretix-like): the run row is the outbox (``sent_at`` empty until the broker has the
+task, so a request never waits on a dead broker), a task builds only a run it claims with one conditional
+UPDATE (a queued run, or a running one whose heartbeat stopped), the builder beats while it works, and a
+sweeper sent by beat every minute starts lost builds again (a bounded number of times) and sends what the
+broker never got.
+"""
+
+import contextlib
 import datetime as dt
+import logging
+import threading
 
+from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
+from kombu.exceptions import KombuError
 
 from centers.models import Center
 from core.counting import ALL
@@ -14,14 +27,50 @@ from reports import exports
 from reports.models import MonthlyReach, ReportRun
 from reports.reach import course_attendance, reach, reach_by_month
 
+logger = logging.getLogger(__name__)
+
+Status = ReportRun.Status
+# What a broker that is down, refusing or silent raises through kombu.
+BROKER_ERRORS = (KombuError, OSError)
+# The error of a run given up after too many interruptions; the run page explains it.
+INTERRUPTED = "Interrupted"
+SWEEP_BATCH = 100
+
+
+def stale_after() -> dt.timedelta:
+    """A running build whose heartbeat is older than this lost its worker."""
+    return dt.timedelta(seconds=getattr(settings, "REPORT_BUILD_STALE_AFTER", 120))
+
+
+def max_attempts() -> int:
+    return getattr(settings, "REPORT_BUILD_MAX_ATTEMPTS", 3)
+
+
+def _resend_after() -> dt.timedelta:
+    """A run sent this long ago and still queued is sent again: the broker lost it (restarted empty)."""
+    return dt.timedelta(seconds=getattr(settings, "REPORT_QUEUED_RESEND_AFTER", 15 * 60))
+
+
+def _silent_since(cutoff: dt.datetime) -> Q:
+    return Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True)
+
+
+def run_is_silent(*, run: ReportRun, now: dt.datetime) -> bool:
+    """A running build that stopped beating: its worker is gone and the sweeper will start it again."""
+    return run.status == Status.RUNNING and (
+        run.heartbeat_at is None or run.heartbeat_at < now - stale_after()
+    )
+
 
 def report_request(*, center: Center | None, start: dt.date, end: dt.date, by=None) -> ReportRun:
-    """Queue a build, or return the one already queued or running for the same parameters."""
-    from reports.tasks import build_report
+    """Queue a build, or return the one already queued or running for the same parameters.
 
+    The row is written first and sent to the broker after the commit, with a short timeout: with the broker
+    down the run stays queued and unsent (``sent_at`` empty) and the sweeper sends it once the broker is back.
+    """
     scope = center.code if center else "national"
     running = ReportRun.objects.filter(
-        scope=scope, start=start, end=end, status__in=[ReportRun.Status.QUEUED, ReportRun.Status.RUNNING]
+        scope=scope, start=start, end=end, status__in=[Status.QUEUED, Status.RUNNING]
     ).first()
     if running:
         return running
@@ -31,10 +80,203 @@ def report_request(*, center: Center | None, start: dt.date, end: dt.date, by=No
     except IntegrityError:
         # Another request queued the same report a moment ago.
         return ReportRun.objects.get(
-            scope=scope, start=start, end=end, status__in=[ReportRun.Status.QUEUED, ReportRun.Status.RUNNING]
+            scope=scope, start=start, end=end, status__in=[Status.QUEUED, Status.RUNNING]
         )
-    transaction.on_commit(lambda: build_report.delay(run.pk))
+    transaction.on_commit(lambda: report_send(runs=[run]))
     return run
+
+
+@contextlib.contextmanager
+def _broker(app):
+    """A connection of its own that fails fast: no retries, sub-second socket timeouts (a page must not hang
+    on a dead broker for the pool's default ~20 seconds). Nothing to connect to when tasks run in-process."""
+    if app.conf.task_always_eager:
+        yield None
+        return
+    timeout = getattr(settings, "REPORT_BROKER_TIMEOUT", 0.5)
+    options = {
+        **(app.conf.broker_transport_options or {}),
+        "max_retries": 0,
+        "socket_connect_timeout": timeout,
+        "socket_timeout": timeout,
+    }
+    with app.connection_for_write(connect_timeout=timeout, transport_options=options) as broker:
+        yield broker
+
+
+def report_send(*, runs: list[ReportRun]) -> int:
+    """Hand queued runs to the task queue and mark them sent; returns how many the broker took.
+
+    A broker that is down fails within a second and the runs stay unsent for the sweeper: never an error.
+    """
+    from reports.tasks import build_report
+
+    sent = []
+    try:
+        with _broker(build_report.app) as broker:
+            for run in runs:
+                build_report.apply_async((run.pk,), connection=broker, retry=False, ignore_result=True)
+                sent.append(run)
+    except BROKER_ERRORS as exc:
+        logger.warning(
+            "Task queue unreachable: %d report run(s) left for the sweeper (%s)", len(runs) - len(sent), exc
+        )
+    now = timezone.now()
+    ReportRun.objects.filter(pk__in=[run.pk for run in sent]).update(sent_at=now)
+    for run in sent:
+        run.sent_at = now
+    return len(sent)
+
+
+def _requeue_or_give_up(*, rows: QuerySet, run: ReportRun, now: dt.datetime, why: str) -> bool:
+    """Put a build that stopped back in the queue, unsent, or after too many attempts show it failed.
+
+    ``rows`` is the run, locked by the caller or still claimed by it. True when queued again."""
+    if run.attempts >= max_attempts():
+        rows.update(
+            status=Status.FAILED,
+            finished_at=now,
+            error=f"{INTERRUPTED} {run.attempts} times ({why}); not started again.",
+        )
+        logger.error("Report run %s given up after %s attempts (%s)", run.pk, run.attempts, why)
+        return False
+    rows.update(status=Status.QUEUED, sent_at=None, progress=0, error=why)
+    logger.warning("Report run %s queued again after attempt %s (%s)", run.pk, run.attempts, why)
+    return True
+
+
+def report_runs_sweep() -> dict[str, int]:
+    """Every minute (beat): start again builds whose worker was lost, and send runs the broker never got.
+
+    Rows are locked with SKIP LOCKED, so two sweepers never handle the same run; sending happens before the
+    commit, so a worker that gets the task waits for the row to be queued again before it claims it.
+    """
+    now = timezone.now()
+    requeued = failed = 0
+    with transaction.atomic():
+        lost = ReportRun.objects.select_for_update(skip_locked=True).filter(
+            _silent_since(now - stale_after()), status=Status.RUNNING
+        )
+        for run in lost[:SWEEP_BATCH]:
+            if _requeue_or_give_up(
+                rows=ReportRun.objects.filter(pk=run.pk), run=run, now=now, why="worker lost"
+            ):
+                requeued += 1
+            else:
+                failed += 1
+        unsent = ReportRun.objects.select_for_update(skip_locked=True).filter(
+            Q(sent_at__isnull=True) | Q(sent_at__lt=now - _resend_after()), status=Status.QUEUED
+        )
+        unsent = list(unsent.order_by("created_at")[:SWEEP_BATCH])
+        sent = report_send(runs=unsent)
+    return {"requeued": requeued, "failed": failed, "sent": sent, "unsent": len(unsent) - sent}
+
+
+class BuildTakenOver(Exception):
+    """The sweeper gave this build's run to another worker (this one stopped beating for too long)."""
+
+
+def _claim(*, run_id: int, now: dt.datetime) -> ReportRun | None:
+    """Take a run for building in one conditional UPDATE: a queued run, or a running one whose builder stopped
+    beating. A second delivery of the same task (a redelivered message, a run sent twice) claims nothing."""
+    lost = Q(status=Status.RUNNING, attempts__lt=max_attempts()) & _silent_since(now - stale_after())
+    claimed = ReportRun.objects.filter(Q(status=Status.QUEUED) | lost, pk=run_id).update(
+        status=Status.RUNNING,
+        attempts=F("attempts") + 1,
+        started_at=now,
+        heartbeat_at=now,
+        progress=10,
+        finished_at=None,
+    )
+    return ReportRun.objects.select_related("center").get(pk=run_id) if claimed else None
+
+
+@contextlib.contextmanager
+def _heartbeat(mine: QuerySet, *, every: float | None):
+    """Beat from a thread while the build runs, so one long query never looks like a lost worker; the thread
+    dies with the process, so a killed worker stops beating. Yields an event set when the run was taken over."""
+    taken_over = threading.Event()
+    if not every:
+        yield taken_over
+        return
+    stop = threading.Event()
+
+    def beat():
+        try:
+            while not stop.wait(every):
+                try:
+                    if not mine.update(heartbeat_at=timezone.now()):
+                        taken_over.set()
+                        return
+                except OperationalError:
+                    logger.warning("Report heartbeat missed: database unavailable", exc_info=True)
+        finally:
+            connection.close()  # this thread's own connection
+
+    thread = threading.Thread(target=beat, name="report-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield taken_over
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+
+
+def report_build(*, run_id: int, heartbeat: bool = False) -> ReportRun:
+    """Build a run's file if this call can claim the run; otherwise leave it as it is (idempotent).
+
+    With ``heartbeat`` (a real worker) a thread keeps the run's heartbeat fresh. A lost database puts the run
+    back in the queue and raises (the task retries); any other error shows the run failed.
+    """
+    run = _claim(run_id=run_id, now=timezone.now())
+    if run is None:
+        run = ReportRun.objects.get(pk=run_id)
+        logger.info("Report run %s not claimed (%s): nothing to build here", run.pk, run.status)
+        return run
+    mine = ReportRun.objects.filter(pk=run.pk, status=Status.RUNNING, attempts=run.attempts)
+    every = stale_after().total_seconds() / 6 if heartbeat else None
+    try:
+        with _heartbeat(mine, every=every) as taken_over:
+
+            def progress(percent):
+                if taken_over.is_set() or not mine.update(progress=percent, heartbeat_at=timezone.now()):
+                    raise BuildTakenOver
+
+            named_tables = report_tables(center=run.center, start=run.start, end=run.end, progress=progress)
+            _finish(run=run, mine=mine, named_tables=named_tables)
+    except BuildTakenOver:
+        logger.warning("Report run %s attempt %s was taken over; its work is dropped", run.pk, run.attempts)
+    except OperationalError:
+        with contextlib.suppress(OperationalError):
+            _requeue_or_give_up(rows=mine, run=run, now=timezone.now(), why="database unavailable")
+        raise
+    except Exception as exc:  # noqa: BLE001 - a visible failed state, not a lost task
+        logger.exception("Report run %s failed", run.pk)
+        mine.update(
+            status=Status.FAILED, error=f"{exc.__class__.__name__}: {exc}"[:2000], finished_at=timezone.now()
+        )
+    run.refresh_from_db()
+    return run
+
+
+def _finish(*, run: ReportRun, mine: QuerySet, named_tables: dict) -> None:
+    run.file.save(
+        f"{run.kind}-{run.scope}-{run.start:%Y-%m}.xlsx",
+        ContentFile(exports.to_xlsx(named_tables)),
+        save=False,
+    )
+    finished = mine.update(
+        status=Status.DONE,
+        progress=100,
+        file=run.file.name,
+        finished_at=timezone.now(),
+        heartbeat_at=timezone.now(),
+        error="",
+        tables=exports.jsonable(named_tables),
+    )
+    if not finished:
+        run.file.delete(save=False)
+        raise BuildTakenOver
 
 
 def report_tables(*, center: Center | None, start: dt.date, end: dt.date, progress=lambda p: None) -> dict:
@@ -66,35 +308,6 @@ def report_tables(*, center: Center | None, start: dt.date, end: dt.date, progre
         courses=course_attendance(start=start, end=end, center_ids=center_ids),
         feedback=feedback_counts(start=start, end=end, center_ids=center_ids),
     )
-
-
-def report_build(*, run: ReportRun) -> ReportRun:
-    """Build the file of a queued run. Idempotent: a finished run is left as it is."""
-    if run.status == ReportRun.Status.DONE:
-        return run
-    ReportRun.objects.filter(pk=run.pk).update(
-        status=ReportRun.Status.RUNNING, started_at=timezone.now(), progress=10
-    )
-
-    def progress(percent):
-        ReportRun.objects.filter(pk=run.pk).update(progress=percent)
-
-    named_tables = report_tables(center=run.center, start=run.start, end=run.end, progress=progress)
-    run.file.save(
-        f"{run.kind}-{run.scope}-{run.start:%Y-%m}.xlsx",
-        ContentFile(exports.to_xlsx(named_tables)),
-        save=False,
-    )
-    ReportRun.objects.filter(pk=run.pk).update(
-        status=ReportRun.Status.DONE,
-        progress=100,
-        file=run.file.name,
-        finished_at=timezone.now(),
-        error="",
-        tables=exports.jsonable(named_tables),
-    )
-    run.refresh_from_db()
-    return run
 
 
 def last_month(today: dt.date) -> tuple[dt.date, dt.date]:

@@ -4,29 +4,29 @@ from celery import shared_task
 from django.db import OperationalError
 from django.utils import timezone
 
-from reports.models import ReportRun
-from reports.services import monthly_reach_refresh, monthly_reports_request, report_build
+from reports.services import monthly_reach_refresh, monthly_reports_request, report_build, report_runs_sweep
 
 
-@shared_task(bind=True, acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
+# acks_late + reject_on_worker_lost: a build whose worker process is killed goes back to the queue instead of
+# being acknowledged and lost. Delivering it twice is harmless: only a claim of the run builds, and the
+# sweeper (not a message loop) bounds how often a build is started again.
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=3,
+)
 def build_report(self, run_id: int) -> str:
-    run = ReportRun.objects.select_related("center").get(pk=run_id)
-    try:
-        run = report_build(run=run)
-    except OperationalError:
-        if self.request.retries >= self.max_retries:
-            _fail(run_id, "database unavailable")
-        raise
-    except Exception as exc:  # noqa: BLE001 - a visible failed state, not a lost task
-        _fail(run_id, f"{exc.__class__.__name__}: {exc}")
-        return ReportRun.Status.FAILED
-    return run.status
+    # In-process (no broker) the request itself builds: nothing to beat for, no sweeper to tell.
+    return report_build(run_id=run_id, heartbeat=not self.request.is_eager).status
 
 
-def _fail(run_id: int, error: str) -> None:
-    ReportRun.objects.filter(pk=run_id).update(
-        status=ReportRun.Status.FAILED, error=error[:2000], finished_at=timezone.now()
-    )
+@shared_task(ignore_result=True)
+def sweep_report_runs() -> dict:
+    """Sent by beat every minute: lost builds are started again, runs the broker never got are sent."""
+    return report_runs_sweep()
 
 
 @shared_task(acks_late=True)

@@ -4,6 +4,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from audit.recorder import record_export
 from centers.permissions import Perm, require_national_perm, require_perm
@@ -44,12 +45,42 @@ def _request_page(request, *, center, runs, urls):
     if request.method == "POST" and form.is_valid():
         start, end = form.period()
         run = services.report_request(center=center, start=start, end=end, by=request.user)
-        messages.success(request, _("The report is being built; this page follows its progress."))
+        if run.status == ReportRun.Status.QUEUED and run.sent_at is None:
+            # The broker did not take it (it answered at once that it is down): the sweeper sends it later.
+            messages.warning(request, _("The report is queued; it starts when the task queue is back."))
+        else:
+            messages.success(request, _("The report is being built; this page follows its progress."))
         return redirect(run_url(run))
     listed = list(runs.select_related("requested_by")[:30])
+    now = timezone.now()
     for run in listed:
-        run.url, run.xlsx_url = run_url(run), download_url(run, "xlsx")
+        run.url, run.xlsx_url, run.note = run_url(run), download_url(run, "xlsx"), _run_note(run, now)
     return render(request, "reports/index.html", {"form": form, "runs": listed, "national": center is None})
+
+
+def _run_note(run, now) -> str:
+    """What is happening to a run that a fault held up: the broker down, a worker lost, a build given up."""
+    Status = ReportRun.Status
+    if run.status == Status.QUEUED and run.attempts:
+        if run.sent_at is None:
+            return _("The build was interrupted; it starts again when the task queue is back.")
+        return _("The build was interrupted; it is being started again.")
+    if run.status == Status.QUEUED and run.sent_at is None:
+        return _("Queued; it starts when the task queue is back.")
+    if services.run_is_silent(run=run, now=now):
+        return _("The build has stopped answering; it will be started again within a few minutes.")
+    if run.status == Status.RUNNING and run.attempts > 1:
+        return _("The build was interrupted; it has been started again (attempt %(attempt)s of %(max)s).") % {
+            "attempt": run.attempts,
+            "max": services.max_attempts(),
+        }
+    if run.status == Status.FAILED and run.error.startswith(services.INTERRUPTED):
+        return ngettext(
+            "The build was interrupted %(count)s time, so it was not started again.",
+            "The build was interrupted %(count)s times, so it was not started again.",
+            run.attempts,
+        ) % {"count": run.attempts}
+    return ""
 
 
 def _run_page(request, report, urls):
@@ -58,7 +89,12 @@ def _run_page(request, report, urls):
     return render(
         request,
         "reports/run.html",
-        {"run": report, "downloads": downloads, "national": report.center_id is None},
+        {
+            "run": report,
+            "note": _run_note(report, timezone.now()),
+            "downloads": downloads,
+            "national": report.center_id is None,
+        },
     )
 
 
