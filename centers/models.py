@@ -24,6 +24,11 @@ CENTER_ROLES = frozenset(set(Role) - NATIONAL_ROLES)
 
 
 class CenterQuerySet(models.QuerySet):
+    def counted(self) -> "CenterQuerySet":
+        """Centres whose figures count nationally: open now or closed since. A centre closed later still
+        appears in the months it was open (DESIGN.md); a planned one has no figures yet."""
+        return self.exclude(status=Center.Status.PLANNED)
+
     def visible_to(self, user) -> "CenterQuerySet":
         """Centres the user may enter: their own, or all for a national role."""
         if not user.is_authenticated or not user.is_active:

@@ -54,11 +54,7 @@ def _reached(*, months: list[dt.date], end: dt.date, center: Center | None, cent
 def dashboard(*, center: Center | None, today: dt.date) -> dict:
     months = _months(today)
     start, end = months[0], today
-    center_ids = (
-        [center.pk]
-        if center
-        else list(Center.objects.filter(status=Center.Status.OPEN).values_list("pk", flat=True))
-    )
+    center_ids = [center.pk] if center else list(Center.objects.counted().values_list("pk", flat=True))
     scope = center.pk if center else ALL
     reached = _reached(months=months, end=end, center=center, center_ids=center_ids)
     totals = [reached.get((m, scope if center else ALL, ALL), 0) for m in months]

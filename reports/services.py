@@ -281,11 +281,7 @@ def _finish(*, run: ReportRun, mine: QuerySet, named_tables: dict) -> None:
 
 def report_tables(*, center: Center | None, start: dt.date, end: dt.date, progress=lambda p: None) -> dict:
     """The report's tables for a centre (or nationally): what the file and the command both write."""
-    center_ids = (
-        [center.pk]
-        if center
-        else list(Center.objects.filter(status=Center.Status.OPEN).values_list("pk", flat=True))
-    )
+    center_ids = [center.pk] if center else list(Center.objects.counted().values_list("pk", flat=True))
     reached = reach(start=start, end=end, center_ids=center_ids)
     progress(60)
     costs, missing = money.costs_usd(start=start, end=end, center_ids=center_ids)
@@ -331,7 +327,7 @@ def _month_end(month: dt.date) -> dt.date:
 def monthly_reach_store(*, month: dt.date) -> int:
     """Count a closed month once (every open centre, every category, the nation) and store it."""
     month = month.replace(day=1)
-    center_ids = list(Center.objects.filter(status=Center.Status.OPEN).values_list("pk", flat=True))
+    center_ids = list(Center.objects.counted().values_list("pk", flat=True))
     counted = reach_by_month(start=month, end=_month_end(month), center_ids=center_ids)
     rows = [
         MonthlyReach(month=month, center_id=None if center == ALL else center, category=category, people=n)

@@ -14,9 +14,13 @@ START, END = dt.date(2026, 10, 1), dt.date(2026, 10, 31)
 
 def _served(world, person, day=dt.date(2026, 10, 10)):
     ServiceDelivery.objects.create(
-        center=world.centers["ANK"], beneficiary=person, category=ServiceCategory.objects.get(code="E"),
-        type="information", date=day, staff=world.user("ANK", "reception"),
-    )  # fmt: skip
+        center=world.centers["ANK"],
+        beneficiary=person,
+        category=ServiceCategory.objects.get(code="E"),
+        type="information",
+        date=day,
+        staff=world.user("ANK", "reception"),
+    )
 
 
 def _person(world, **fields):
@@ -80,3 +84,20 @@ def test_small_cells_are_hidden_in_the_centre_by_category_table_too(world, setti
     tables = report_tables(center=world.centers["ANK"], start=START, end=END)
     people_reached = next(rows for title, rows in tables.items() if str(title) == "People reached")
     assert [row[2] for row in people_reached[1:]] == ["<5"] * (len(people_reached) - 1)
+
+
+def test_a_centre_closed_later_still_appears_in_a_rebuilt_report_of_a_month_it_was_open(world):
+    ist = world.centers["IST"]
+    ServiceDelivery.objects.create(
+        center=ist,
+        beneficiary=world.people["IST"],
+        category=ServiceCategory.objects.get(code="E"),
+        type="information",
+        date=dt.date(2026, 10, 10),
+        staff=world.user("IST", "reception"),
+    )
+    ist.status = ist.Status.CLOSED
+    ist.save()
+    tables = report_tables(center=None, start=START, end=END)
+    people_reached = next(rows for title, rows in tables.items() if str(title) == "People reached")
+    assert "IST" in [row[0] for row in people_reached[1:]]
