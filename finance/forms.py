@@ -22,3 +22,13 @@ class CostImportForm(forms.Form):
     file = SpreadsheetField(
         label=_("CSV or XLSX file"), help_text=_("Columns: month, type, amount, currency, funding_source.")
     )
+
+
+class CostEditForm(CostForm):
+    reason = forms.CharField(
+        label=_("Why the change"), max_length=200, help_text=_("Kept in the audit trail with your name.")
+    )
+
+
+class CostDeleteForm(forms.Form):
+    reason = forms.CharField(label=_("Why remove it"), max_length=200)

@@ -9,8 +9,11 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from audit import recorder
+from audit.models import AuditEvent
 from centers.models import Center
 from core.imports import Progress, job_discard_file, job_refuse, job_start
+from core.services import model_fields_set
 from core.spreadsheets import import_max_rows, read_table
 from finance.models import CostEntry, CostImport, FundingSource
 
@@ -36,7 +39,43 @@ def cost_record(
     )
     entry.full_clean()
     entry.save()
+    recorder.record(AuditEvent.Action.CREATE, obj=entry)
     return entry
+
+
+COST_FIELDS = ["month", "type", "amount", "currency", "funding_source", "note"]
+
+
+def cost_update(*, entry: CostEntry, by, data: dict, reason: str) -> CostEntry:
+    """Correct a cost (the fields of COST_FIELDS in ``data``); the trail keeps who, which fields and why."""
+    if data.get("month"):
+        data = {**data, "month": data["month"].replace(day=1)}
+    changed = model_fields_set(instance=entry, fields=COST_FIELDS, data=data)
+    entry.full_clean()
+    with transaction.atomic():
+        entry.save()
+        recorder.record(
+            AuditEvent.Action.UPDATE, obj=entry, actor=by, detail={"fields": changed, "reason": reason}
+        )
+    return entry
+
+
+def cost_delete(*, entry: CostEntry, by, reason: str) -> None:
+    """Remove a cost entered by mistake; the trail keeps what it was (month, type, amount) and why."""
+    with transaction.atomic():
+        recorder.record(
+            AuditEvent.Action.DELETE,
+            obj=entry,
+            actor=by,
+            detail={
+                "reason": reason,
+                "month": f"{entry.month:%Y-%m}",
+                "type": entry.type,
+                "amount": str(entry.amount),
+                "currency": entry.currency,
+            },
+        )
+        entry.delete()
 
 
 IMPORT_COLUMNS = ["month", "type", "amount", "currency", "funding_source"]
@@ -49,42 +88,71 @@ def costs_check(*, center: Center, rows: list[list[str]], progress=lambda done: 
             _("The first row must be: %(columns)s.") % {"columns": ", ".join(IMPORT_COLUMNS)}
         )
     sources = {s.name.lower(): s for s in FundingSource.objects.all()}
+    # What the centre already holds: a file imported twice, or a row entered by hand and imported again.
+    held = set(
+        CostEntry.objects.in_center(center).values_list(
+            "month", "type", "amount", "currency", "funding_source_id"
+        )
+    )
     entries, errors = [], []
     for number, row in enumerate(rows[1:], start=2):
         progress(number)
-        row = [*row, "", "", "", "", ""][:5]
-        month_text, cost_type, amount_text, currency, source_name = (c.strip() for c in row)
-        try:
-            month = dt.datetime.strptime(month_text[:7], "%Y-%m").date()
-            amount = Decimal(amount_text.replace(",", "."))
-            source = sources[source_name.lower()]
-            entry = CostEntry(
-                center=center,
-                month=month,
-                type=cost_type.lower(),
-                amount=amount,
-                currency=currency.upper(),
-                funding_source=source,
-            )
-            entry.full_clean()
-        except ValueError:
-            errors.append(_("Row %(row)d: the month must look like 2026-10.") % {"row": number})
-        except InvalidOperation:
-            errors.append(
-                _("Row %(row)d: “%(amount)s” is not an amount.") % {"row": number, "amount": amount_text}
-            )
-        except KeyError:
-            errors.append(
-                _("Row %(row)d: unknown funding source “%(source)s”.")
-                % {"row": number, "source": source_name}
-            )
-        except ValidationError as exc:
-            errors.append(_("Row %(row)d: %(errors)s") % {"row": number, "errors": " ".join(exc.messages)})
+        entry, problems = _cost_from_row(center, row, sources, held)
+        if problems:
+            errors.append(_("Row %(row)d: %(errors)s") % {"row": number, "errors": " ".join(problems)})
         else:
             entries.append(entry)
     if errors:
         raise ValidationError(errors)
     return entries
+
+
+def _cost_from_row(center, row, sources: dict, held: set) -> tuple[CostEntry | None, list[str]]:
+    """A row as a cost, or every problem of the row in words (not only the first)."""
+    month_text, cost_type, amount_text, currency, source_name = (
+        c.strip() for c in [*row, "", "", "", "", ""][:5]
+    )
+    problems = []
+    try:
+        month = dt.datetime.strptime(month_text[:7], "%Y-%m").date()
+    except ValueError:
+        month = None
+        problems.append(_("the month must look like 2026-10."))
+    try:
+        amount = Decimal(amount_text.replace(",", "."))
+    except InvalidOperation:
+        amount = None
+        problems.append(_("“%(amount)s” is not an amount.") % {"amount": amount_text})
+    source = sources.get(source_name.lower())
+    if source is None:
+        problems.append(_("unknown funding source “%(source)s”.") % {"source": source_name})
+    entry = CostEntry(
+        center=center,
+        month=month,
+        type=cost_type.lower(),
+        amount=amount,
+        currency=currency.upper(),
+        funding_source=source,
+    )
+    try:
+        entry.full_clean(
+            exclude=[
+                f
+                for f, bad in (
+                    ("month", not month),
+                    ("amount", amount is None),
+                    ("funding_source", source is None),
+                )
+                if bad
+            ]
+        )
+    except ValidationError as exc:
+        problems.extend(exc.messages)
+    if not problems and (month, entry.type, amount, entry.currency, source.pk) in held:
+        problems.append(
+            _("this cost (same month, type, amount, currency and funding source) is already recorded.")
+        )
+    return (None if problems else entry), problems
 
 
 def cost_import_request(*, center: Center, by, upload) -> CostImport:
@@ -131,6 +199,15 @@ def cost_import_run(*, job: CostImport) -> CostImport:
         locked = CostImport.objects.select_for_update().get(pk=job.pk)
         if locked.status != CostImport.Status.DONE:
             CostEntry.objects.bulk_create(entries)
+            # One event for the file; the rows it brought are counted, not listed.
+            recorder.record(
+                AuditEvent.Action.CREATE,
+                object_type="finance.costimport",
+                object_id=job.pk,
+                center_id=job.center_id,
+                actor=job.requested_by,
+                detail={"imported": len(entries)},
+            )
             CostImport.objects.filter(pk=job.pk).update(
                 status=CostImport.Status.DONE, progress=100, imported=len(entries), finished_at=timezone.now()
             )

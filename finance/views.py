@@ -2,11 +2,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from centers.permissions import Perm, require_perm
 from finance import services
-from finance.access import access_cost_import
-from finance.forms import CostForm, CostImportForm
+from finance.access import access_cost, access_cost_import
+from finance.forms import CostDeleteForm, CostEditForm, CostForm, CostImportForm
 from finance.models import CostEntry, CostImport
 
 
@@ -43,3 +44,35 @@ def costs_import(request, center):
 @require_perm(Perm.MANAGE_COSTS)
 def costs_import_job(request, center, pk):
     return render(request, "finance/costs_import_job.html", {"job": access_cost_import(request, pk)})
+
+
+@require_perm(Perm.MANAGE_COSTS)
+def cost_edit(request, center, pk):
+    entry = access_cost(request, pk)
+    # The form gets a copy: a ModelForm writes its data onto its instance, and the service must see the change.
+    form = CostEditForm(request.POST or None, instance=access_cost(request, pk))
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in services.COST_FIELDS}
+        try:
+            services.cost_update(entry=entry, by=request.user, data=data, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Cost corrected."))
+            return redirect("finance:costs", center=request.center.code)
+    return render(
+        request, "finance/cost_edit.html", {"form": form, "entry": entry, "delete_form": CostDeleteForm()}
+    )
+
+
+@require_POST
+@require_perm(Perm.MANAGE_COSTS)
+def cost_delete(request, center, pk):
+    entry = access_cost(request, pk)
+    form = CostDeleteForm(request.POST)
+    if form.is_valid():
+        services.cost_delete(entry=entry, by=request.user, reason=form.cleaned_data["reason"])
+        messages.success(request, _("Cost removed."))
+    else:
+        messages.error(request, _("Say why the cost is removed."))
+    return redirect("finance:costs", center=request.center.code)

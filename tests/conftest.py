@@ -1,8 +1,10 @@
 """What the tests of the whole site add to the shared world (the root conftest.py)."""
 
+import datetime as dt
+
 import pytest
 
-from finance.models import CostImport
+from finance.models import CostEntry, CostImport, FundingSource
 from listening.models import InterviewImport
 
 
@@ -12,7 +14,23 @@ def world(world):
     (Only here: the apps' own import tests start from no import at all.)"""
     world.cost_imports = {}
     world.interview_imports = {}
+    world.costs = {}
+    fund = FundingSource.objects.create(
+        name="Appeal",
+        donor="Donors",
+        amount=1_000_000,
+        starts_on=dt.date(2026, 1, 1),
+        ends_on=dt.date(2027, 12, 31),
+    )
     for code, center in world.centers.items():
+        world.costs[code] = CostEntry.objects.create(
+            center=center,
+            month=dt.date(2026, 10, 1),
+            type="rent",
+            amount=1000,
+            currency="TRY",
+            funding_source=fund,
+        )
         world.cost_imports[code] = CostImport.objects.create(
             center=center,
             requested_by=world.user(code, "center_manager"),

@@ -47,6 +47,7 @@ ACCEPTED = {
     "cases:close_decide": ("center_manager", _close_requested),  # extra: decision=approve
     "cases:transfer_decide": ("center_manager", lambda world: {}),  # extra: decision=decline
     "listening:interview_remove": ("social_worker", lambda world: {}),
+    "finance:cost_delete": ("center_manager", lambda world: {"reason": "Entered twice"}),
 }
 
 

@@ -40,6 +40,7 @@ FORM_PAGES = [
     "cases:transfer_request",
     "finance:costs",
     "finance:costs_import",
+    "finance:cost_edit",
     "centers:room_create",
     "centers:room_edit",
     "reports:index",

@@ -51,6 +51,8 @@ CENTER_URLS = {
     "centers:staff": Rule(allowed={"center_manager"}),
     "finance:costs": Rule(allowed={"center_manager"}),
     "finance:costs_import": Rule(allowed={"center_manager"}),
+    "finance:cost_edit": Rule(allowed={"center_manager"}, objects={"pk": "costs"}),
+    "finance:cost_delete": Rule(allowed={"center_manager"}, objects={"pk": "costs"}, method="post", ok=302),
     "finance:costs_import_job": Rule(allowed={"center_manager"}, objects={"pk": "cost_imports"}),
     "beneficiaries:search": Rule(allowed=READ_PEOPLE),
     "beneficiaries:lookup": Rule(allowed=READ_PEOPLE),
