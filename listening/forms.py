@@ -201,6 +201,8 @@ class FeedbackForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.center = center
         self.instance.center = center
+        # Radio buttons offer the kinds only: no blank "---------" choice shown ticked, which saving refused.
+        self.fields["kind"].choices = Feedback.Kind.choices
 
     def clean_registration_number(self):
         number = self.cleaned_data["registration_number"].strip()

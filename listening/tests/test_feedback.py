@@ -1,6 +1,7 @@
 """Feedback: who reads it, answering and closing it, and what reports and subject rights do with it."""
 
 import datetime as dt
+import re
 import uuid
 
 import pytest
@@ -167,3 +168,11 @@ def test_subject_export_and_anonymisation_cover_interviews_and_feedback(world):
     said.refresh_from_db()
     assert (item.quote, said.text, said.contact) == ("", "", "")
     assert [n.need for n in item.needs.all()] == ["health"]  # still counted
+
+
+def test_the_feedback_form_preselects_no_blank_kind(client, world):
+    login(client, world, "reception")
+    page = client.get(url("feedback_create")).content.decode()
+    kinds = re.findall(r'<input[^>]*name="kind"[^>]*>', page)
+    assert len(kinds) == len(Feedback.Kind.choices)
+    assert not any('value=""' in k or "checked" in k for k in kinds)
