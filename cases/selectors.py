@@ -22,7 +22,8 @@ from django.utils import timezone
 from cases.models import Case, ConfidentialNote, FollowUp, Referral, RiskLevel, Transfer
 from centers.models import Center
 
-NO_CONTACT_DAYS = 30
+# A high-risk case needs a contact at least this often, and always a next follow-up date.
+HIGH_RISK_CONTACT_DAYS = 14
 LONG_OPEN_DAYS = 183
 REFERRAL_ANSWER_DAYS = 14
 
@@ -45,22 +46,45 @@ def _with_last_contact_or_opened(queryset):
     return queryset.annotate(last_contact_or_opened=Coalesce("last_contact", TruncDate("opened_at")))
 
 
+class Due:
+    """How soon a case needs its caseworker, most urgent first."""
+
+    NOW = 0  # overdue, or a high-risk case left without contact or without a next date
+    TODAY = 1
+    THIS_WEEK = 2
+    LATER = 3
+
+
 def my_caseload(*, center: Center, user, today: dt.date) -> list[Case]:
-    week_end = today + dt.timedelta(days=7)
-    quiet_since = today - dt.timedelta(days=NO_CONTACT_DAYS)
-    cases = _with_last_contact_or_opened(
-        cases_with_due_dates(center=center).filter(caseworker=user)
-    ).annotate(
-        urgency=When_(
-            When(next_due__lt=today, then=Value(0)),
-            When(next_due__lte=week_end, then=Value(1)),
-            default=Value(2),
-            output_field=IntegerField(),
+    """The open cases the user works on (as caseworker, or as one of its psychologists), most urgent first.
+
+    A high-risk case is flagged, and sorted with the overdue ones, when its last contact is more than
+    HIGH_RISK_CONTACT_DAYS old or no next follow-up is set."""
+    quiet_since = today - dt.timedelta(days=HIGH_RISK_CONTACT_DAYS)
+    high_risk_unattended = Q(risk_level=RiskLevel.HIGH) & (
+        Q(last_contact_or_opened__lt=quiet_since) | Q(next_due__isnull=True)
+    )
+    cases = (
+        _with_last_contact_or_opened(
+            cases_with_due_dates(center=center).filter(Q(caseworker=user) | Q(psychologists=user)).distinct()
+        )
+        .annotate(
+            high_risk_unattended=When_(When(high_risk_unattended, then=Value(True)), default=Value(False))
+        )
+        .annotate(
+            urgency=When_(
+                When(next_due__lt=today, then=Value(Due.NOW)),
+                When(high_risk_unattended, then=Value(Due.NOW)),
+                When(next_due=today, then=Value(Due.TODAY)),
+                When(next_due__lte=today + dt.timedelta(days=7), then=Value(Due.THIS_WEEK)),
+                default=Value(Due.LATER),
+                output_field=IntegerField(),
+            )
         )
     )
     ordered = list(cases.order_by("urgency", F("next_due").asc(nulls_last=True), "opened_at"))
     for case in ordered:
-        case.quiet_high_risk = case.risk_level == RiskLevel.HIGH and case.last_contact_or_opened < quiet_since
+        case.overdue = case.next_due is not None and case.next_due < today
     return ordered
 
 

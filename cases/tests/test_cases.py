@@ -231,14 +231,25 @@ def test_my_caseload_puts_overdue_then_this_week_first_and_flags_quiet_high_risk
     case_with("Later", today + dt.timedelta(days=20))
     case_with("Overdue", today - dt.timedelta(days=3))
     case_with("ThisWeek", today + dt.timedelta(days=2))
-    case_with("QuietHighRisk", None, risk="high", last=today - dt.timedelta(days=45))
+    case_with("DueToday", today)
+    # High risk, 17 days without contact and no next date: flagged and first, with the overdue.
+    case_with("QuietHighRisk", None, risk="high", last=today - dt.timedelta(days=17))
     Case.objects.filter(pk=world.cases["ANK"].pk).update(caseworker=world.user("ANK", "center_manager"))
 
     client.force_login(worker)
     page = client.get(url("caseload")).content.decode()
-    order = [page.index(name) for name in ("Overdue", "ThisWeek", "Later", "QuietHighRisk")]
+    order = [page.index(name) for name in ("Overdue", "QuietHighRisk", "DueToday", "ThisWeek", "Later")]
     assert order == sorted(order)
-    assert page.count("high risk, no contact for 30 days") == 1
+    assert page.count("high risk, no next follow-up set") == 1
+    row = page[page.index("DueToday") :]
+    assert row.index("due today") < row.index("</tr>") and "this week" not in row[: row.index("</tr>")]
+
+
+def test_a_psychologist_sees_the_cases_they_are_on_in_their_caseload(client, world):
+    client.force_login(world.user("ANK", "psychologist"))
+    page = client.get(url("caseload")).content.decode()
+    assert world.people["ANK"].registration_number in page
+    assert "No open cases." not in page
 
 
 def test_caseload_queries_stay_constant(client, world, django_assert_max_num_queries):
