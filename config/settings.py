@@ -177,6 +177,8 @@ SESSION_ABSOLUTE_SECONDS = int(os.environ.get("SESSION_ABSOLUTE_SECONDS", str(12
 
 # Internationalisation
 LANGUAGE_CODE = "en"
+# Our own date formats where Django's default would mislead (config/formats/en: no US month-first dates).
+FORMAT_MODULE_PATH = ["config.formats"]
 LANGUAGES = [
     ("en", _("English")),
     ("tr", _("Turkish")),

@@ -138,3 +138,16 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = _manage("check", DEBUG="0", SECRET_KEY="")
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_english_pages_write_dates_day_first_not_us_style(settings):
+    import datetime as dt
+
+    from django.template import Context, Template
+    from django.utils import translation
+
+    with translation.override("en"):
+        rendered = Template('{{ d|date:"SHORT_DATE_FORMAT" }} · {{ d|date:"DATE_FORMAT" }}').render(
+            Context({"d": dt.date(2026, 12, 1)})
+        )
+    assert rendered == "1 Dec 2026 · 1 December 2026"
