@@ -11,12 +11,22 @@ from rapidfuzz import fuzz
 
 from beneficiaries import names
 from beneficiaries.documents import normalize_document_number
-from beneficiaries.models import Beneficiary, RegistrationAlias, Sex
+from beneficiaries.models import Beneficiary, DuplicateDecision, RegistrationAlias, Sex
+from beneficiaries.ranking import (
+    STRONG,
+    RankedSearch,
+    family_distance,
+    given_distance,
+    name_strength,
+    present,
+)
 from centers.models import Center
 
 BIRTH_YEAR_TOLERANCE = 2
 FAMILY_NAME_SIMILARITY = 80  # rapidfuzz ratio of the family-name keys, 0–100
 MAX_CANDIDATES = 10
+# Key matches whose names are read and compared, best key score first.
+MAX_COMPARED = 100
 # A block (one given-name key, five birth years) holds a few thousand people
 # at a million records; past this many the check stops reading, never silently.
 MAX_BLOCK_ROWS = 20_000
@@ -54,6 +64,7 @@ class Candidate:
     reasons: list[str] = field(default_factory=list)
     score: int = 0
     full_details: bool = False
+    strength: str = STRONG  # "weak": the names are close but not the same name (see ranking.py)
 
 
 def _e164(phone) -> str:
@@ -72,12 +83,17 @@ def _e164(phone) -> str:
 
 
 def _keys(*values: str) -> set[str]:
-    return {names.name_key(v) for v in values if v} - {""}
+    """The keys of a name in each script, with every ending each may be spelt with elsewhere."""
+    return set().union(*(names.key_variants(names.name_key(v)) for v in values if v))
+
+
+def _family_forms(*keys: str) -> set[str]:
+    return set().union(*(names.family_key_forms(k) for k in keys if k))
 
 
 def _family_similarity(family_keys: set[str], father_key: str, row) -> int:
-    """0–100: how well the family names (or, without them, the fathers' names) agree."""
-    old_keys = {row.last_name_key, row.last_name_key_original} - {""}
+    """0–100: how well the family names (or, without them, the fathers' names) agree, with or without the article."""
+    old_keys = _family_forms(row.last_name_key, row.last_name_key_original)
     if family_keys and old_keys:
         return max(fuzz.ratio(a, b) for a in family_keys for b in old_keys)
     old_father = names.name_key(row.father_name) if father_key else ""
@@ -101,6 +117,8 @@ class _Probe:
     father_key: str
     year: int | None
     sex: str
+    given_names: tuple = ()
+    family_names: tuple = ()
 
     @classmethod
     def of(cls, person: dict) -> "_Probe":
@@ -108,10 +126,15 @@ class _Probe:
             document=normalize_document_number(person.get("document_number") or ""),
             phone=_e164(person.get("phone")),
             first_keys=_keys(person.get("first_name", ""), person.get("first_name_original", "")),
-            family_keys=_keys(person.get("last_name", ""), person.get("last_name_original", "")),
+            family_keys=_family_forms(
+                names.name_key(person.get("last_name", "")),
+                names.name_key(person.get("last_name_original", "")),
+            ),
             father_key=names.name_key(person.get("father_name", "")),
             year=person.get("birth_year"),
             sex=person.get("sex", Sex.UNKNOWN),
+            given_names=present(person.get("first_name"), person.get("first_name_original")),
+            family_names=present(person.get("last_name"), person.get("last_name_original")),
         )
 
     def block(self) -> Q:
@@ -156,8 +179,11 @@ def duplicate_candidates(
     """Records in any centre that may be ``person`` (a dict of registration fields).
 
     One indexed query: the same document number, the same phone, or the same
-    given-name key born within two years; rapidfuzz then compares family
-    names, and sex must not contradict.
+    given-name key born within two years; rapidfuzz then compares the family
+    keys, and sex must not contradict. A second query reads the names of the
+    best matches, which ranking.py compares with their vowels: strong
+    candidates first, then weak ones; another name with the same consonants
+    (Mahmoud for Mohammed) is no candidate.
     """
     probe = _Probe.of(person)
     condition = probe.block()
@@ -185,38 +211,81 @@ def duplicate_candidates(
         score, reasons = probe.score(row, same_household_id)
         if reasons:
             matches[row.pk] = (score, reasons, row.center_id in user_center_ids)
-    return _candidates(matches)
+    return _candidates(matches, probe)
 
 
-def _candidates(matches: dict) -> list[Candidate]:
-    """The details of the best matches, strongest first."""
-    best = sorted(matches, key=lambda pk: -matches[pk][0])[:MAX_CANDIDATES]
+def _compared(probe: _Probe, record: dict, reasons: list[str]) -> tuple[int, list[str], str]:
+    """Score, reasons and strength of a match once the names are compared with their vowels.
+
+    A name that only shares the key (another name with the same consonants) stops being a reason.
+    """
+    score = 100 if "document" in reasons else 60 if "phone" in reasons else 0
+    if "name" not in reasons:
+        return score, reasons, STRONG
+    others = [r for r in reasons if r != "name"]
+    given = given_distance(probe.given_names, present(record["first_name"], record["first_name_original"]))
+    family = family_distance(probe.family_names, present(record["last_name"], record["last_name_original"]))
+    strength = name_strength(given, family)
+    if strength is None:
+        return score, others, STRONG
+    # 90 for the same names born the same year, below a shared document (100); a short vowel apart (0.5) costs 5.
+    years = abs(record["birth_year"] - probe.year)
+    name_score = max(1, round(90 - 10 * given - 10 * (family or 0) - 5 * years))
+    return max(score, name_score), reasons, STRONG if others else strength
+
+
+def _candidates(matches: dict, probe: _Probe) -> list[Candidate]:
+    """The details of the best matches: names compared with their vowels, strong ones first."""
+    best = sorted(matches, key=lambda pk: -matches[pk][0])[:MAX_COMPARED]
     details = Beneficiary.objects.filter(pk__in=best).values(
-        "pk", "registration_number", "center__code", "birth_year", "first_name", "last_name"
+        "pk",
+        "registration_number",
+        "center__code",
+        "birth_year",
+        "first_name",
+        "last_name",
+        "first_name_original",
+        "last_name_original",
     )
-    candidates = [
-        Candidate(
-            pk=d["pk"],
-            registration_number=d["registration_number"],
-            center_code=d["center__code"],
-            birth_year=d["birth_year"],
-            name=" ".join(p for p in (d["first_name"], d["last_name"]) if p),
-            score=matches[d["pk"]][0],
-            reasons=matches[d["pk"]][1],
-            full_details=matches[d["pk"]][2],
-        )
-        for d in details
-    ]
-    candidates.sort(key=lambda c: (-c.score, c.registration_number))
-    return candidates
+    candidates = []
+    for d in details:
+        _key_score, reasons, own_center = matches[d["pk"]]
+        score, reasons, strength = _compared(probe, d, reasons)
+        if reasons:
+            candidates.append(
+                Candidate(
+                    pk=d["pk"],
+                    registration_number=d["registration_number"],
+                    center_code=d["center__code"],
+                    birth_year=d["birth_year"],
+                    name=" ".join(p for p in (d["first_name"], d["last_name"]) if p),
+                    score=score,
+                    reasons=reasons,
+                    full_details=own_center,
+                    strength=strength,
+                )
+            )
+    candidates.sort(key=lambda c: (c.strength != STRONG, -c.score, c.registration_number))
+    return candidates[:MAX_CANDIDATES]
+
+
+def dismissed_duplicates(*, person: Beneficiary) -> set[int]:
+    """Records someone already decided are not ``person``: the check does not offer them again."""
+    decisions = DuplicateDecision.objects.filter(kind=DuplicateDecision.Kind.NOT_SAME).filter(
+        Q(beneficiary=person) | Q(other=person)
+    )
+    return {pk for pair in decisions.values_list("beneficiary_id", "other_id") for pk in pair} - {person.pk}
 
 
 _NUMBER = re.compile(r"^[A-Za-z]{3,8}-\d{4}-\d{1,6}$")
 
 
-def beneficiary_search(*, center: Center, query: str) -> QuerySet[Beneficiary]:
+def beneficiary_search(*, center: Center, query: str) -> QuerySet[Beneficiary] | RankedSearch:
     """People of ``center`` matching a name in either script, a registration
-    number (or a merged-away alias), a phone or a document number."""
+    number (or a merged-away alias), a phone or a document number.
+
+    A name gives a :class:`RankedSearch`, closest names first; each person of a page it gives carries
+    ``strength``. Either result pages with a Paginator in two queries."""
     people = Beneficiary.objects.active().in_center(center).select_related("household")
     query = " ".join((query or "").split())
     if not query:
@@ -230,22 +299,10 @@ def beneficiary_search(*, center: Center, query: str) -> QuerySet[Beneficiary]:
         by_number = Q(document_number=normalize_document_number(query))
         phone = _e164(query)
         return people.filter(by_number | Q(phone=phone) if phone else by_number)
-    condition = Q()
-    for word in query.split():
-        # startswith on the key without its ending lets a receptionist type
-        # the first letters of a name.
-        key = names.name_key(word, with_ending=False)
-        if not key:
-            continue
-        condition &= (
-            Q(first_name_key__startswith=key)
-            | Q(last_name_key__startswith=key)
-            | Q(first_name_key_original__startswith=key)
-            | Q(last_name_key_original__startswith=key)
-        )
-    if not condition:
+    words = [w for w in query.split() if names.name_key(w)]
+    if not words:
         return people.none()
-    return people.filter(condition | Q(document_number=normalize_document_number(query)))
+    return RankedSearch(people, words, also=Q(document_number=normalize_document_number(query)))
 
 
 def beneficiary_for_number(*, center: Center, number: str) -> Beneficiary | None:

@@ -195,13 +195,40 @@ def _record_not_same(*, person: Beneficiary, candidates: list[Candidate], by) ->
     )
 
 
-def beneficiary_edit(*, person: Beneficiary, data: dict, consents: dict[str, bool], by) -> Beneficiary:
-    """Save corrected details and consent answers together (django-simple-history keeps the old values)."""
-    model_fields_set(instance=person, fields=EDITABLE_FIELDS, data=data)
+# A change to any of these runs the duplicate check again, as registration does.
+CHECKED_ON_EDIT = frozenset(
+    {
+        "first_name",
+        "last_name",
+        "first_name_original",
+        "last_name_original",
+        "date_of_birth",
+        "birth_year",
+        "document_type",
+        "document_number",
+        "phone",
+    }
+)
+
+
+def beneficiary_edit(
+    *, person: Beneficiary, changes: PersonInput, consents: dict[str, bool], by
+) -> Beneficiary:
+    """Save corrected details and consent answers together (django-simple-history keeps the old values).
+
+    Raises ``DuplicateSuspected`` while the corrected names, birth date, document or phone make the person
+    look like someone else (``changes.candidates``, found by the caller) and the user has not confirmed that
+    none of them is this person; the confirmation is kept as a "not the same person" decision per candidate.
+    """
+    unresolved = _unresolved([changes])
+    if unresolved:
+        raise DuplicateSuspected(unresolved)
+    model_fields_set(instance=person, fields=EDITABLE_FIELDS, data=changes.data)
     person.full_clean()
     with transaction.atomic():
         person.save()
         consent_update(person=person, answers=consents, by=by)
+        _record_not_same(person=person, candidates=changes.candidates, by=by)
     return person
 
 

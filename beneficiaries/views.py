@@ -149,25 +149,42 @@ def detail(request, center, pk):
     return render(request, "beneficiaries/detail.html", context)
 
 
+def _changes(request, form, person):
+    """The corrected details; when they touch what identifies a person, checked for duplicates as at registration."""
+    if not set(form.changed_data) & services.CHECKED_ON_EDIT:
+        return services.PersonInput(data=form.person_data())
+    return _person_input(
+        request,
+        form,
+        exclude_ids={person.pk, *selectors.dismissed_duplicates(person=person)},
+        same_household_id=person.household_id,
+    )
+
+
 @require_perm(Perm.REGISTER_BENEFICIARIES)
 def edit(request, center, pk):
     person = access_person(request, pk)
     answers = {c.scope: c.is_active for c in person.consents.all()}
     form = BeneficiaryForm(request.POST or None, instance=person, prefix="person")
     consent_form = ConsentForm(request.POST or None, prefix="consent", initial_answers=answers)
+    # The form writes into ``person`` as it validates: the heading keeps the saved name.
+    context = {"person": person, "saved_name": person.full_name, "form": form, "consent_form": consent_form}
     if request.method == "POST" and form.is_valid() and consent_form.is_valid():
         try:
             services.beneficiary_edit(
-                person=person, data=form.person_data(), consents=consent_form.answers(), by=request.user
+                person=person,
+                changes=_changes(request, form, person),
+                consents=consent_form.answers(),
+                by=request.user,
             )
+        except services.DuplicateSuspected:
+            context["duplicates"] = True
         except ValidationError as exc:
             form.add_error(None, exc.messages)
         else:
             messages.success(request, _("Changes saved."))
             return _to_profile(request, person)
-    return render(
-        request, "beneficiaries/edit.html", {"person": person, "form": form, "consent_form": consent_form}
-    )
+    return render(request, "beneficiaries/edit.html", context)
 
 
 @require_perm(Perm.REGISTER_BENEFICIARIES)

@@ -123,3 +123,107 @@ def test_a_duplicate_member_blocks_the_whole_family_until_confirmed(register, wo
     assert not Beneficiary.objects.filter(first_name="Khaled").exists()
     register({**member, "not_duplicate": "on"}, first_name="Khaled")
     assert Beneficiary.objects.filter(first_name="Emine").exists()
+
+
+# -- the classes of issue 16, each direction of script ------------------------------------------------------
+
+SPELLINGS_OF_ONE_PERSON = [
+    # (class, registered, typed)
+    ("article", {"last_name": "Al-Khatib"}, {"last_name": "Alkhatib"}),
+    ("article", {"last_name": "Khatib"}, {"last_name": "Elhatip"}),
+    ("article", {"last_name_original": "الخطيب", "last_name": ""}, {"last_name": "Khatib"}),
+    ("compound", {"first_name": "Nasr al-Din"}, {"first_name": "Nasreddin"}),
+    ("compound", {"first_name": "Nasrettin"}, {"first_name": "Xx", "first_name_original": "نصر الدين"}),
+    ("compound", {"first_name": "Abd al-Rahman"}, {"first_name": "Abdurrahman"}),
+    ("ending", {"first_name": "Fatimah", "sex": "female"}, {"first_name": "Fatma", "sex": "female"}),
+    (
+        "ending",
+        {"first_name": "Xx", "first_name_original": "فاطمة", "sex": "female"},
+        {"first_name": "Fatemeh", "sex": "female"},
+    ),
+    (
+        "ending",
+        {"first_name": "Ayşe", "sex": "female"},
+        {"first_name": "Xx", "first_name_original": "عائشة", "sex": "female"},
+    ),
+    ("french", {"first_name": "Shadi"}, {"first_name": "Chadi"}),
+    ("french", {"first_name": "Xx", "first_name_original": "شادي"}, {"first_name": "Chadi"}),
+    ("french", {"first_name": "Yusuf"}, {"first_name": "Youssef"}),
+    ("french", {"first_name": "Murat"}, {"first_name": "Mourad"}),
+    (
+        "persian",
+        {"first_name": "Xx", "first_name_original": "مهدی"},
+        {"first_name": "Xx", "first_name_original": "مهدي"},
+    ),
+    ("persian", {"first_name": "Mahdi"}, {"first_name": "Xx", "first_name_original": "مهدی"}),
+    (
+        "persian",
+        {"first_name": "Xx", "first_name_original": "زهرا", "sex": "female"},
+        {"first_name": "Zahra", "sex": "female"},
+    ),
+    ("final_ha", {"first_name": "Xx", "first_name_original": "صالح"}, {"first_name": "Saleh"}),
+    ("final_ha", {"first_name": "Salih"}, {"first_name": "Saleh"}),
+    ("final_ha", {"first_name": "Fateh"}, {"first_name": "Xx", "first_name_original": "فاتح"}),
+]
+
+
+@pytest.mark.parametrize(
+    ("registered", "typed"),
+    [pytest.param(r, t, id=f"{kind}-{i}") for i, (kind, r, t) in enumerate(SPELLINGS_OF_ONE_PERSON)],
+)
+def test_each_class_of_spelling_is_found_both_ways(registered, typed):
+    for stored, entered in ((registered, typed), (typed, registered)):
+        existing = BeneficiaryFactory(
+            **{"first_name": "Mohammed", "last_name": "Hallak", "birth_year": 1988, **stored}
+        )
+        found = candidates_for(
+            **{"first_name": "Mohammed", "last_name": "Hallak", "birth_year": 1990, **entered}
+        )
+        assert [(c.pk, c.strength) for c in found] == [(existing.pk, "strong")], (stored, entered)
+        existing.delete()
+
+
+def test_a_different_name_with_the_same_consonants_is_no_candidate():
+    BeneficiaryFactory(first_name="Mahmoud", last_name="Al-Masri", birth_year=1991)
+    mohammed = BeneficiaryFactory(first_name="Muhammad", last_name="Almasri", birth_year=1990)
+    found = candidates_for(first_name="Mohammed", last_name="Al-Masri", birth_year=1990)
+    assert [c.pk for c in found] == [mohammed.pk]
+
+
+def test_a_similar_family_name_of_another_family_is_no_candidate():
+    # The issue's example: "Muhammet Elhaddat" was offered for Mohammed Al-Khatib.
+    BeneficiaryFactory(first_name="Muhammet", last_name="Elhaddat", birth_year=1988)
+    assert candidates_for(first_name="Mohammed", last_name="Al-Khatib", birth_year=1988) == []
+
+
+def test_candidates_come_strongest_first():
+    older = BeneficiaryFactory(first_name="Mohammed", last_name="Hallak", birth_year=1986)
+    same_year = BeneficiaryFactory(first_name="Muhammad", last_name="Hallaq", birth_year=1988)
+    document = BeneficiaryFactory(
+        first_name="Leyla", document_type="foreigner_id", document_number=foreigner_id(1234567)
+    )
+    found = candidates_for(
+        first_name="Mohammed", last_name="Hallak", birth_year=1988, document_number=foreigner_id(1234567)
+    )
+    assert [c.pk for c in found] == [document.pk, same_year.pk, older.pk]
+    assert found[1].score > found[2].score
+
+
+def test_a_weak_candidate_is_labelled_in_the_warning(rf, world):
+    from django.template.loader import render_to_string
+
+    from beneficiaries.selectors import Candidate
+
+    form = type(
+        "Form",
+        (),
+        {
+            "candidates": [
+                Candidate(1, "ANK-2025-000001", "ANK", 1990, "Mahmud X", ["name"], 50, True, "weak")
+            ]
+        },
+    )
+    request = rf.get("/")
+    request.center = world.centers["ANK"]
+    page = render_to_string("beneficiaries/_candidates.html", {"form": form, "request": request})
+    assert 'data-testid="weak-match"' in page and "weak match" in page
