@@ -233,3 +233,14 @@ def test_merge_moves_attendance_and_enrolments_without_doubling_them(client, wor
     # Both were enrolled in the same course: the survivor keeps one enrolment, the other stays with the merged record.
     assert Enrollment.objects.filter(activity=activity, beneficiary=survivor).count() == 1
     assert Enrollment.objects.filter(activity=activity, beneficiary=duplicate).count() == 1
+
+
+def test_the_profile_names_who_registered_and_changed_the_person_not_their_user_name(client, world):
+    reception = world.user("ANK", "reception")
+    reception.first_name, reception.last_name = "Ayşe", "Demir"
+    reception.save()
+    person = world.people["ANK"]
+    person.history.update(history_user=reception)
+    client.force_login(reception)
+    page = client.get(url("detail", pk=person.pk)).content.decode()
+    assert "Ayşe Demir" in page and "ank_reception" not in page
