@@ -159,13 +159,10 @@ class RankedSearch:
         for word in self.words:
             spelt_alike |= word.spelt_alike()
             same_key |= word.same_key()
-        # Only when more than MAX_RANKED match does this order choose whom to rank.
-        tier = Case(
-            When(spelt_alike, then=Value(0)),
-            When(same_key, then=Value(1)),
-            default=Value(2),
-            output_field=IntegerField(),
-        )
+        # Only when more than MAX_RANKED match does this order choose whom to rank. A typed line of
+        # punctuation leaves no condition: Django refuses an empty Q in a When.
+        whens = [When(q, then=Value(tier)) for tier, q in ((0, spelt_alike), (1, same_key)) if q]
+        tier = Case(*whens, default=Value(2), output_field=IntegerField()) if whens else Value(2)
         rows = (
             self.people.annotate(tier=tier)
             .order_by("tier", "last_name", "first_name", "pk")

@@ -302,7 +302,9 @@ def beneficiary_search(*, center: Center, query: str) -> QuerySet[Beneficiary] |
     words = [w for w in query.split() if names.name_key(w)]
     if not words:
         return people.none()
-    return RankedSearch(people, words, also=Q(document_number=normalize_document_number(query)))
+    document = normalize_document_number(query)
+    # A query that is no document number must not find everyone whose document is empty.
+    return RankedSearch(people, words, also=Q(document_number=document) if document else None)
 
 
 def beneficiary_for_number(*, center: Center, number: str) -> Beneficiary | None:
@@ -318,6 +320,15 @@ def beneficiary_for_number(*, center: Center, number: str) -> Beneficiary | None
     if person is None or person.center_id != center.pk:
         return None
     return person
+
+
+def _card_version(text: str) -> int | None:
+    """The version after the slash of a card scan; None when it is not a number ("²" is a digit to Python
+    but not a number int() reads)."""
+    try:
+        return int(text.strip())
+    except ValueError:
+        return None
 
 
 class ScanRefused(Exception):
@@ -338,7 +349,7 @@ def beneficiary_for_scan(*, center: Center, scanned: str) -> Beneficiary:
     person = beneficiary_for_number(center=center, number=number)
     if person is None:
         raise ScanRefused(_("No one with this number is registered at this centre."))
-    if version and (not version.strip().isdigit() or int(version) != person.card_version):
+    if version and _card_version(version) != person.card_version:
         raise ScanRefused(
             _(
                 "This card is no longer valid: a newer card was issued. Ask for the new card or check the person's identity."

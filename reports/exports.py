@@ -123,7 +123,10 @@ def tables(
 
     ``year_to_date`` is (reach totals, costs, cost per person) from 1 January: distinct people over
     the whole period, not the sum of the months (DESIGN.md)."""
-    centers = _center_names({k[0] for k in reach.totals} | set(costs))
+    keys = {k[0] for k in reach.totals} | set(costs)
+    if year_to_date:  # a centre with costs earlier in the year and none this month has a row there too
+        keys |= {k[0] for k in year_to_date[0]} | set(year_to_date[1])
+    centers = _center_names(keys)
     disaggregated = _disaggregated_table(reach, centers)
     totals = _totals_table(reach, centers)
     money = _money_table(centers, costs, reach.totals, cost_per_person)

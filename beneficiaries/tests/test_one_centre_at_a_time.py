@@ -139,3 +139,16 @@ def test_the_new_card_works_everywhere(client, world, old_card):
     client.post(_today("ANK"), {"number": f"{person.registration_number}/{person.card_version}"})
     assert CheckIn.objects.filter(beneficiary=person).exists()
     assert Beneficiary.objects.get(pk=person.pk).card_version == 2
+
+
+@pytest.mark.parametrize("version", ["²", "x", "", " 1 ", "٣"])
+def test_a_card_version_that_is_not_a_number_is_refused_not_a_500(client, world, version):
+    from beneficiaries.selectors import ScanRefused, beneficiary_for_scan
+
+    person = world.people["ANK"]
+    scanned = f"{person.registration_number}/{version}"
+    if version.strip() in {"", "1"}:
+        assert beneficiary_for_scan(center=world.centers["ANK"], scanned=scanned) == person
+    else:
+        with pytest.raises(ScanRefused):
+            beneficiary_for_scan(center=world.centers["ANK"], scanned=scanned)

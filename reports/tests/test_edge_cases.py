@@ -101,3 +101,26 @@ def test_a_centre_closed_later_still_appears_in_a_rebuilt_report_of_a_month_it_w
     tables = report_tables(center=None, start=START, end=END)
     people_reached = next(rows for title, rows in tables.items() if str(title) == "People reached")
     assert "IST" in [row[0] for row in people_reached[1:]]
+
+
+def test_a_centre_with_costs_earlier_in_the_year_and_none_this_month_gets_its_report(world):
+    from finance.models import CostEntry, FundingSource
+
+    fund = FundingSource.objects.create(
+        name="Appeal",
+        donor="Donors",
+        amount=1000,
+        starts_on=dt.date(2026, 1, 1),
+        ends_on=dt.date(2026, 12, 31),
+    )
+    CostEntry.objects.create(
+        center=world.centers["ANK"],
+        month=dt.date(2026, 9, 1),
+        type="rent",
+        amount=1000,
+        currency="USD",
+        funding_source=fund,
+    )
+    tables = report_tables(center=world.centers["ANK"], start=START, end=END)  # October: no cost, no contact
+    year = next(rows for title, rows in tables.items() if str(title) == "Cost per person, year to date")
+    assert "ANK" in [row[0] for row in year[1:]]
