@@ -123,8 +123,17 @@ class Beneficiary(models.Model):
     registration_number = models.CharField(
         _("registration number"), max_length=20, unique=True, editable=False
     )
+    # The centre that serves the person now: a transfer moves it.
     center = models.ForeignKey(
-        Center, on_delete=models.PROTECT, related_name="beneficiaries", verbose_name=_("registering centre")
+        Center, on_delete=models.PROTECT, related_name="beneficiaries", verbose_name=_("centre")
+    )
+    # Where the person registered: never changes, so the new registrations of past months never move.
+    registered_center = models.ForeignKey(
+        Center,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        verbose_name=_("registering centre"),
     )
 
     first_name = models.CharField(_("given name (Latin script)"), max_length=80)
@@ -232,6 +241,8 @@ class Beneficiary(models.Model):
 
     def save(self, *args, **kwargs):
         self.refresh_name_keys()
+        if self.registered_center_id is None:
+            self.registered_center_id = self.center_id
         super().save(*args, **kwargs)
 
     def refresh_name_keys(self) -> None:

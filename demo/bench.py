@@ -160,6 +160,7 @@ class PeopleWriter:
         columns = [
             "registration_number",
             "center_id",
+            "registered_center_id",
             "first_name",
             "last_name",
             "father_name",
@@ -198,6 +199,7 @@ class PeopleWriter:
                 group = "host_community" if rng.random() < host_share else "temporary_protection"
                 row = [
                     f"{center.code}-2026-{i:07d}",
+                    str(center.pk),
                     str(center.pk),
                     first,
                     family,

@@ -156,6 +156,7 @@ def _household_people(rng, *, center, staff, registered_at, household):
         )
         person = Beneficiary(
             center=center,
+            registered_center=center,
             household=household,
             relationship_to_head=relationship if household else "",
             first_name=first_latin,

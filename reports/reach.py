@@ -140,11 +140,12 @@ def reach(*, start: dt.date, end: dt.date, center_ids: list[int] | None = None) 
             elif n:
                 result.totals[key] = n
                 result.contacts[key] = int(contacts)
+    # New registrations count where people registered, whichever centre serves them since.
     registered = Beneficiary.objects.filter(registered_at__date__range=(start, end), merged_into__isnull=True)
     if center_ids is not None:
-        registered = registered.filter(center_id__in=center_ids)
-    for row in registered.values("center_id").order_by().annotate(n=Count("id")):
-        result.new_registrations[row["center_id"]] = row["n"]
+        registered = registered.filter(registered_center_id__in=center_ids)
+    for row in registered.values("registered_center_id").order_by().annotate(n=Count("id")):
+        result.new_registrations[row["registered_center_id"]] = row["n"]
     result.new_registrations[ALL] = sum(result.new_registrations.values())
     return result
 

@@ -124,3 +124,24 @@ def test_a_centre_with_costs_earlier_in_the_year_and_none_this_month_gets_its_re
     tables = report_tables(center=world.centers["ANK"], start=START, end=END)  # October: no cost, no contact
     year = next(rows for title, rows in tables.items() if str(title) == "Cost per person, year to date")
     assert "ANK" in [row[0] for row in year[1:]]
+
+
+def test_new_registrations_stay_with_the_centre_where_people_registered_after_a_transfer(world):
+    from cases import services as case_services
+    from cases.models import Transfer
+
+    ist, ank = world.centers["IST"], world.centers["ANK"]
+    person = world.people["IST"]
+    month = person.registered_at.date().replace(day=1)
+    last_day = _month_end(month)
+    before = reach(start=month, end=last_day).new_registrations
+    transfer = Transfer.objects.get(case=world.cases["IST"], to_center=ank)
+    case_services.transfer_decide(transfer=transfer, by=world.user("ANK", "center_manager"), accept=True)
+    person.refresh_from_db()
+    assert person.center == ank and person.registered_center == ist
+    assert reach(start=month, end=last_day).new_registrations == before
+    assert before[ist.pk] >= 1
+
+
+def _month_end(month):
+    return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
