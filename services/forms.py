@@ -71,7 +71,7 @@ class SessionForm(forms.ModelForm):
 class PersonNumberForm(forms.Form):
     """A registration number, a card scan (number/version) or, for walk-ins, a name."""
 
-    number = forms.CharField(label=_("Registration number or card"), max_length=60)
+    number = forms.CharField(label=_("Registration number, card or name"), max_length=60)
 
 
 class WalkInForm(forms.Form):

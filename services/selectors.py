@@ -2,6 +2,7 @@
 
 import datetime as dt
 import re
+from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Q, QuerySet
 from django.utils.translation import gettext as _
@@ -80,6 +81,38 @@ def register_rows(*, session: Session) -> list[tuple[Beneficiary, bool | None, b
 
 
 _LINES = re.compile(r"[\n,;]+")
+
+
+@dataclass
+class CheckInLookup:
+    person: Beneficiary | None = None
+    candidates: list = field(default_factory=list)  # several people answer to the name typed
+    error: str = ""
+
+
+def _whole_name_typed(text: str, person: Beneficiary) -> bool:
+    """Only a whole name checks someone in at once; a fragment ("U", "Moh") lists them for a click."""
+    typed = " ".join(text.casefold().split())
+    return typed in {
+        " ".join(f"{person.first_name} {person.last_name}".casefold().split()),
+        " ".join(f"{person.first_name_original} {person.last_name_original}".casefold().split()),
+    }
+
+
+def check_in_lookup(*, center: Center, text: str) -> CheckInLookup:
+    """A card, a number, or a name typed at the desk. A name that one person answers to checks them in;
+    several are listed (closest names first, weak matches marked) for the receptionist to choose."""
+    try:
+        return CheckInLookup(person=beneficiary_for_scan(center=center, scanned=text))
+    except ScanRefused as refused:
+        if "/" in text or any(c.isdigit() for c in text):
+            return CheckInLookup(error=refused.message)
+    matches = list(beneficiary_search(center=center, query=text)[:8])
+    if len(matches) == 1 and _whole_name_typed(text, matches[0]):
+        return CheckInLookup(person=matches[0])
+    if not matches:
+        return CheckInLookup(error=_("No one found for “%(text)s”.") % {"text": text})
+    return CheckInLookup(candidates=matches)
 
 
 def people_from_text(*, center: Center, text: str) -> tuple[list[Beneficiary], list[str]]:

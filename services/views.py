@@ -32,15 +32,16 @@ from services.models import Activity
 def today(request, center):
     form = PersonNumberForm(request.POST or None)
     alerts = person = None
+    candidates = []
     if request.method == "POST":
         if Perm.CHECK_IN not in request.center_perms:
             raise PermissionDenied
         if form.is_valid():
-            try:
-                person = beneficiary_for_scan(center=request.center, scanned=form.cleaned_data["number"])
-            except ScanRefused as refused:
-                form.add_error("number", refused.message)
-            else:
+            found = selectors.check_in_lookup(center=request.center, text=form.cleaned_data["number"])
+            person, candidates = found.person, found.candidates
+            if found.error:
+                form.add_error("number", found.error)
+            elif person is not None:
                 services.check_in(center=request.center, person=person, by=request.user)
                 alerts = selectors.check_in_alerts(center=request.center, person=person)
                 form = PersonNumberForm()
@@ -56,6 +57,7 @@ def today(request, center):
         "form": form,
         "person": person,
         "alerts": alerts,
+        "candidates": candidates,
     }
     return render(request, "services/today.html", context)
 
