@@ -2,7 +2,7 @@
 
 from centers.access import get_scoped
 
-from .models import Beneficiary, Household
+from .models import Beneficiary, Household, MergeRequest
 
 
 def access_person(request, pk, *, active_only: bool = False) -> Beneficiary:
@@ -15,3 +15,8 @@ def access_person(request, pk, *, active_only: bool = False) -> Beneficiary:
 
 def access_household(request, pk) -> Household:
     return get_scoped(Household.objects.all(), center=request.center, pk=pk)
+
+
+def access_merge_request(request, pk) -> MergeRequest:
+    """A merge asked of the centre in the URL (the one holding the other record)."""
+    return get_scoped(MergeRequest.objects.select_related("survivor", "other"), center=request.center, pk=pk)

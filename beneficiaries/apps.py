@@ -10,5 +10,12 @@ class BeneficiariesConfig(AppConfig):
     def ready(self):
         from audit import recorder
 
-        for name in ("Beneficiary", "Household", "Consent", "RegistrationAlias", "DuplicateDecision"):
+        for name in (
+            "Beneficiary",
+            "Household",
+            "Consent",
+            "RegistrationAlias",
+            "DuplicateDecision",
+            "MergeRequest",
+        ):
             recorder.register(f"beneficiaries.{name}", label=f"beneficiaries.{name.lower()}")

@@ -367,3 +367,44 @@ class DuplicateDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.beneficiary_id} / {self.other_id}"
+
+
+class MergeRequestQuerySet(CenterScopedQuerySet):
+    center_lookup = "to_center"  # answered by the centre that holds the other record
+
+
+class MergeRequest(models.Model):
+    """Two records of one person held by two centres: a manager of one centre asks, the other's accepts.
+
+    Accepting merges ``other`` into ``survivor`` (beneficiary_merge); the person is then served where the
+    survivor is. Both decisions are audited."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Requested")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+
+    survivor = models.ForeignKey(Beneficiary, on_delete=models.CASCADE, related_name="+")
+    other = models.ForeignKey(Beneficiary, on_delete=models.CASCADE, related_name="+")
+    from_center = models.ForeignKey(Center, on_delete=models.PROTECT, related_name="+")
+    to_center = models.ForeignKey(Center, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.REQUESTED)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    objects = MergeRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survivor", "other"], condition=Q(status="requested"), name="one_open_merge_request"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.other_id} → {self.survivor_id} ({self.status})"

@@ -178,3 +178,10 @@ declare(
         keeps="not exported: a decision about two records, not about the person; its note goes",
     )
 )
+declare(
+    PersonalData(
+        model="beneficiaries.MergeRequest",
+        person=("survivor_id", "other_id"),
+        keeps="not exported: a decision about two records between two centres, with no words about the person",
+    )
+)

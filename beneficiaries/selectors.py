@@ -307,6 +307,15 @@ def beneficiary_search(*, center: Center, query: str) -> QuerySet[Beneficiary] |
     return RankedSearch(people, words, also=Q(document_number=document) if document else None)
 
 
+def beneficiary_anywhere_for_number(*, number: str) -> Beneficiary | None:
+    """The record a number points to in any centre, following merges (for a merge across centres)."""
+    number = number.strip().upper()
+    person = Beneficiary.objects.filter(Q(registration_number=number) | Q(aliases__number=number)).first()
+    while person is not None and person.merged_into_id:
+        person = person.merged_into
+    return person
+
+
 def beneficiary_for_number(*, center: Center, number: str) -> Beneficiary | None:
     """The record a registration number (or an earlier one) points to, if that person belongs to ``center``.
 

@@ -16,6 +16,7 @@ from beneficiaries.models import (
     ConsentScope,
     DuplicateDecision,
     Household,
+    MergeRequest,
     RegistrationAlias,
     RegistrationCounter,
     Relationship,
@@ -346,3 +347,32 @@ def beneficiary_merge(*, survivor: Beneficiary, other: Beneficiary, by) -> Benef
             recorder.AuditEvent.Action.UPDATE, obj=survivor, actor=by, detail={"merged_from": other.pk}
         )
     return survivor
+
+
+def merge_request_create(*, survivor: Beneficiary, other: Beneficiary, by) -> MergeRequest:
+    """Ask the centre holding ``other`` to accept merging it into ``survivor``. Asking twice asks once."""
+    if survivor.center_id == other.center_id:
+        raise ValidationError(_("Both records are at this centre: merge them directly."))
+    if survivor.pk == other.pk or survivor.merged_into_id or other.merged_into_id:
+        raise ValidationError(_("One of these records has already been merged."))
+    request, _created = MergeRequest.objects.get_or_create(
+        survivor=survivor,
+        other=other,
+        status=MergeRequest.Status.REQUESTED,
+        defaults={"from_center_id": survivor.center_id, "to_center_id": other.center_id, "requested_by": by},
+    )
+    return request
+
+
+def merge_request_decide(*, merge_request: MergeRequest, by, accept: bool) -> MergeRequest:
+    """The other centre's manager answers; accepting merges the two records in the same transaction."""
+    with transaction.atomic():
+        merge_request = MergeRequest.objects.select_for_update().get(pk=merge_request.pk)
+        if merge_request.status != MergeRequest.Status.REQUESTED:
+            raise ValidationError(_("This request was already answered."))
+        if accept:
+            beneficiary_merge(survivor=merge_request.survivor, other=merge_request.other, by=by)
+        merge_request.status = MergeRequest.Status.ACCEPTED if accept else MergeRequest.Status.DECLINED
+        merge_request.decided_by, merge_request.decided_at = by, timezone.now()
+        merge_request.save()
+    return merge_request

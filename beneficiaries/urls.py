@@ -15,5 +15,7 @@ urlpatterns = [
     path("people/<int:pk>/card.pdf", views.card_pdf, name="card_pdf"),
     path("people/<int:pk>/card/reissue/", views.card_reissue, name="card_reissue"),
     path("people/<int:pk>/merge/", views.merge, name="merge"),
+    path("people/merge-requests/", views.merge_requests, name="merge_requests"),
+    path("merge-requests/<int:pk>/<str:decision>/", views.merge_request_decide, name="merge_request_decide"),
     path("households/<int:pk>/add-member/", views.member_add, name="member_add"),
 ]

@@ -1,17 +1,17 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.recorder import record_access, record_export
 from beneficiaries import cards, panels, selectors, services
-from beneficiaries.access import access_household, access_person
+from beneficiaries.access import access_household, access_merge_request, access_person
 from beneficiaries.forms import BeneficiaryForm, ConsentForm, LookupForm, MemberForm, MemberFormSet, MergeForm
 from beneficiaries.history import change_log
-from beneficiaries.models import Language, Vulnerability
+from beneficiaries.models import Language, MergeRequest, Vulnerability
 from centers.permissions import Perm, require_perm
 from core.forms import SubmissionTokenForm
 
@@ -235,10 +235,25 @@ def merge(request, center, pk):
     survivor = access_person(request, pk)
     form = MergeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        other = selectors.beneficiary_for_number(
-            center=request.center, number=form.cleaned_data["other_number"]
-        )
-        if other is None:
+        number = form.cleaned_data["other_number"]
+        other = selectors.beneficiary_for_number(center=request.center, number=number)
+        elsewhere = None if other else selectors.beneficiary_anywhere_for_number(number=number)
+        if elsewhere is not None and elsewhere.pk != survivor.pk:
+            # The duplicate belongs to another centre: its manager decides (merge_requests).
+            try:
+                services.merge_request_create(survivor=survivor, other=elsewhere, by=request.user)
+            except ValidationError as exc:
+                form.add_error(None, exc.messages)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "%(number)s belongs to %(centre)s: its centre manager has been asked to accept the merge."
+                    )
+                    % {"number": elsewhere.registration_number, "centre": elsewhere.center.code},
+                )
+                return _to_profile(request, survivor)
+        elif other is None:
             form.add_error("other_number", _("No one with this number is registered at this centre."))
         else:
             try:
@@ -253,3 +268,31 @@ def merge(request, center, pk):
                 )
                 return _to_profile(request, survivor)
     return render(request, "beneficiaries/merge.html", {"person": survivor, "form": form})
+
+
+@require_perm(Perm.MERGE_BENEFICIARIES)
+def merge_requests(request, center):
+    """Merges other centres ask of this one: a record here that is the same person as one of theirs."""
+    pending = (
+        MergeRequest.objects.in_center(request.center)
+        .filter(status=MergeRequest.Status.REQUESTED)
+        .select_related("survivor", "other", "from_center", "requested_by")
+    )
+    return render(request, "beneficiaries/merge_requests.html", {"pending": pending})
+
+
+@require_POST
+@require_perm(Perm.MERGE_BENEFICIARIES)
+def merge_request_decide(request, center, pk, decision):
+    merge_request = access_merge_request(request, pk)
+    if decision not in {"accept", "decline"}:
+        raise Http404
+    try:
+        services.merge_request_decide(
+            merge_request=merge_request, by=request.user, accept=decision == "accept"
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Merge accepted.") if decision == "accept" else _("Merge declined."))
+    return redirect("beneficiaries:merge_requests", center=request.center.code)

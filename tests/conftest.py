@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 
+from beneficiaries.models import MergeRequest
 from finance.models import CostEntry, CostImport, FundingSource
 from listening.models import InterviewImport
 
@@ -15,6 +16,7 @@ def world(world):
     world.cost_imports = {}
     world.interview_imports = {}
     world.costs = {}
+    world.merge_requests = {}
     fund = FundingSource.objects.create(
         name="Appeal",
         donor="Donors",
@@ -22,6 +24,15 @@ def world(world):
         starts_on=dt.date(2026, 1, 1),
         ends_on=dt.date(2027, 12, 31),
     )
+    for code, other in (("ANK", "IST"), ("IST", "ANK")):
+        # Each centre is asked to merge its person into the other centre's.
+        world.merge_requests[code] = MergeRequest.objects.create(
+            survivor=world.people[other],
+            other=world.people[code],
+            from_center=world.centers[other],
+            to_center=world.centers[code],
+            requested_by=world.user(other, "center_manager"),
+        )
     for code, center in world.centers.items():
         world.costs[code] = CostEntry.objects.create(
             center=center,

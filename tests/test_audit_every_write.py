@@ -48,6 +48,7 @@ ACCEPTED = {
     "cases:transfer_decide": ("center_manager", lambda world: {}),  # extra: decision=decline
     "listening:interview_remove": ("social_worker", lambda world: {}),
     "finance:cost_delete": ("center_manager", lambda world: {"reason": "Entered twice"}),
+    "beneficiaries:merge_request_decide": ("center_manager", lambda world: {}),  # extra: decision=decline
 }
 
 
