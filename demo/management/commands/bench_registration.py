@@ -1,11 +1,13 @@
 """Benchmark the duplicate check and name search on a large synthetic population.
 
     make bench            # 100k then 1M people on PostgreSQL (DATABASE_URL)
+    BENCH_PEOPLE=5000000 make bench   # one size of your choosing, e.g. the 5M national scale
 
 Rows are written with COPY, so building a million takes about a minute.
 Queries are timed through the same selectors the pages use.
 """
 
+import os
 import random
 import time
 
@@ -23,14 +25,20 @@ class Command(BaseCommand):
     help = "Time the duplicate check and name search at 100k and 1M people (PostgreSQL)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+        people = os.environ.get("BENCH_PEOPLE")
+        parser.add_argument(
+            "--sizes", type=int, nargs="+", default=[int(people)] if people else [100_000, 1_000_000]
+        )
+        parser.add_argument(
+            "--explain", action="store_true", help="Print the plans of one duplicate check and one search."
+        )
         parser.add_argument("--queries", type=int, default=300)
         parser.add_argument("--seed", type=int, default=7)
         parser.add_argument(
             "--reuse", action="store_true", help="Measure the rows already there; build nothing."
         )
 
-    def handle(self, *args, sizes, queries, seed, reuse, **options):
+    def handle(self, *args, sizes, queries, seed, reuse, explain, **options):
         if connection.vendor != "postgresql":
             raise CommandError("The benchmark runs on PostgreSQL: set DATABASE_URL (make bench does).")
         rng = random.Random(seed)  # noqa: S311 - synthetic data
@@ -52,6 +60,8 @@ class Command(BaseCommand):
                 cursor.execute("ANALYZE beneficiaries_beneficiary")
             self.stdout.write(f"\n{size:,} people ({time.perf_counter() - started:.0f} s to build)")
             self._measure(rng, centers=centers, queries=queries)
+        if explain:
+            self._explain(centers)
 
     def _sample(self, rng, count):
         """Real rows to look for again, under another spelling where one is known."""
@@ -95,3 +105,39 @@ class Command(BaseCommand):
         self.stdout.write(f"  the person looked for was among the candidates in {found}/{len(sample)} checks")
         count = Beneficiary.objects.count()
         self.stdout.write(f"  ({len(sample)} queries of each kind over {count:,} rows)")
+
+    def _explain(self, centers):
+        """The plans behind the figures: which indexes the duplicate check and the name search use."""
+        from django.test.utils import CaptureQueriesContext
+
+        probes = [
+            (
+                "duplicate check (Mohammed Al-Masri, 1988)",
+                lambda: duplicate_candidates(
+                    person={
+                        "first_name": "Mohammed",
+                        "last_name": "Al-Masri",
+                        "birth_year": 1988,
+                        "sex": "male",
+                    },
+                    user_center_ids={centers[0].pk},
+                ),
+            ),
+            (
+                "name search (Mohammed)",
+                lambda: list(
+                    Paginator(beneficiary_search(center=centers[0], query="Mohammed"), 25).get_page(1)
+                ),
+            ),
+        ]
+        for title, run in probes:
+            with CaptureQueriesContext(connection) as captured:
+                run()
+            self.stdout.write(f"\nEXPLAIN ANALYZE, {title}:")
+            for query in captured.captured_queries:
+                sql = query["sql"]
+                if "beneficiaries_beneficiary" not in sql:
+                    continue
+                with connection.cursor() as cursor:
+                    cursor.execute("EXPLAIN (ANALYZE, BUFFERS OFF, COSTS OFF) " + sql)  # noqa: S608 - our own SQL
+                    self.stdout.write("\n".join("    " + row[0] for row in cursor.fetchall()))
