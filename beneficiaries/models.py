@@ -225,6 +225,22 @@ class Beneficiary(models.Model):
                 opclasses=["varchar_pattern_ops"],
                 name="benef_last_key_orig",
             ),
+            # Name search looks in one centre: with the centre first, a common name ("Mohammed") at a centre
+            # of 250,000 people reads that centre's few thousand rows, not the nation's 170,000 (make bench at
+            # 5M: name search p95 692 ms before these).
+            *(
+                models.Index(
+                    fields=["center", key],
+                    opclasses=["int8_ops", "varchar_pattern_ops"],
+                    name=f"benef_center_{short}",
+                )
+                for key, short in (
+                    ("first_name_key", "first"),
+                    ("first_name_key_original", "first_orig"),
+                    ("last_name_key", "last"),
+                    ("last_name_key_original", "last_orig"),
+                )
+            ),
             models.Index(fields=["center", "last_name", "first_name"], name="benef_center_name"),
         ]
         constraints = [
