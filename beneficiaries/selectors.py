@@ -322,10 +322,7 @@ def beneficiary_for_number(*, center: Center, number: str) -> Beneficiary | None
     A merged-away number leads to its survivor; the survivor must belong to the centre too, so a person who
     moved to another centre is found there only, whichever of their numbers is typed.
     """
-    number = number.strip().upper()
-    person = Beneficiary.objects.filter(Q(registration_number=number) | Q(aliases__number=number)).first()
-    while person is not None and person.merged_into_id:
-        person = person.merged_into
+    person = beneficiary_anywhere_for_number(number=number)
     if person is None or person.center_id != center.pk:
         return None
     return person
