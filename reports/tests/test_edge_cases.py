@@ -6,7 +6,7 @@ from beneficiaries import services as people
 from beneficiaries.tests.factories import BeneficiaryFactory
 from privacy.services import person_anonymise
 from reports.reach import reach
-from reports.services import report_tables
+from reports.services import _month_end, report_tables
 from services.models import ServiceCategory, ServiceDelivery
 
 START, END = dt.date(2026, 10, 1), dt.date(2026, 10, 31)
@@ -141,7 +141,3 @@ def test_new_registrations_stay_with_the_centre_where_people_registered_after_a_
     assert person.center == ank and person.registered_center == ist
     assert reach(start=month, end=last_day).new_registrations == before
     assert before[ist.pk] >= 1
-
-
-def _month_end(month):
-    return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
