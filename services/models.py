@@ -221,6 +221,14 @@ class Session(models.Model):
     def __str__(self) -> str:
         return f"{self.activity} · {self.date} {self.starts_at:%H:%M}"
 
+    @property
+    def starts(self) -> dt.datetime:
+        """When the session begins, in the centre's (the site's) time zone."""
+        return timezone.make_aware(dt.datetime.combine(self.date, self.starts_at))
+
+    def has_started(self) -> bool:
+        return timezone.now() >= self.starts
+
 
 class EnrollmentQuerySet(CenterScopedQuerySet):
     center_lookup = "activity__center"

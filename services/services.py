@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import time_format
+from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 
 from audit import recorder
@@ -271,6 +271,18 @@ def attendance_rate(*, enrollment: Enrollment) -> int | None:
 # ---------------------------------------------------------------- attendance
 
 
+class RegisterNotOpen(Exception):
+    """The session has not started: no one can have attended it yet."""
+
+    def __init__(self, session: Session):
+        super().__init__("register not open")
+        self.session = session
+        self.message = _("This register opens when the session starts, on %(day)s at %(time)s.") % {
+            "day": date_format(session.date, "l j F Y"),
+            "time": time_format(session.starts_at, "H:i"),
+        }
+
+
 @dataclass
 class RegisterResult:
     present: int = 0
@@ -284,7 +296,10 @@ def register_save(
     """Save a whole attendance register in one transaction and four queries.
 
     ``marks`` maps every listed person to present/absent; walk-ins are present.
+    Refused with RegisterNotOpen before the session starts.
     """
+    if not session.has_started():
+        raise RegisterNotOpen(session)
     for person in walk_ins:
         error = session.activity.eligibility_error(person, on=session.date)
         if error:

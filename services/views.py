@@ -236,6 +236,7 @@ def register(request, center, pk):
     session = access_session_register(request, pk)
     rows = selectors.register_rows(session=session)
     walk_in_form = WalkInForm(request.POST or None)
+    is_open = session.has_started()
     if request.method == "POST" and walk_in_form.is_valid():
         present_ids = {int(v) for v in request.POST.getlist("present") if v.isdigit()}
         marks = {person.pk: person.pk in present_ids for person, _present, _walk_in in rows}
@@ -249,6 +250,8 @@ def register(request, center, pk):
                 result = services.register_save(
                     session=session, marks=marks, walk_ins=walk_ins, by=request.user
                 )
+            except services.RegisterNotOpen:
+                is_open = False  # the page says when it opens
             except ValidationError as exc:
                 walk_in_form.add_error("walk_ins", exc)
             else:
@@ -261,5 +264,7 @@ def register(request, center, pk):
         # Keep what was ticked, so a wrong walk-in number costs no clicks.
         rows = [(p, p.pk in present_ids, w) for p, _present, w in rows]
     return render(
-        request, "services/register.html", {"session": session, "rows": rows, "walk_in_form": walk_in_form}
+        request,
+        "services/register.html",
+        {"session": session, "rows": rows, "walk_in_form": walk_in_form, "is_open": is_open},
     )

@@ -5,14 +5,15 @@ from playwright.sync_api import expect
 
 from beneficiaries.tests.factories import BeneficiaryFactory
 from services.models import Attendance
-from services.tests.factories import EnrollmentFactory
+from services.tests.factories import EnrollmentFactory, once_started
 from tests.test_browser_foundation import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
-def test_trainer_keeps_todays_register_with_a_walk_in(page, world):
+def test_trainer_keeps_todays_register_with_a_walk_in(page, world, time_machine):
     session = world.sessions["ANK"]
+    time_machine.move_to(once_started(session))  # today's 10:00 session has begun: its register is open
     reception = world.user("ANK", "reception")
     learners = [world.people["ANK"]] + [
         BeneficiaryFactory(

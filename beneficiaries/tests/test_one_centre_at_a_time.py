@@ -10,6 +10,7 @@ from beneficiaries.tests.factories import BeneficiaryFactory
 from cases import services as case_services
 from cases.models import Transfer
 from services.models import Attendance, CheckIn, Enrollment
+from services.tests.factories import once_started
 
 
 @pytest.fixture
@@ -122,10 +123,11 @@ def test_an_old_card_does_not_enrol(client, world, old_card):
     assert not Enrollment.objects.filter(activity=activity, beneficiary=person).exists()
 
 
-def test_an_old_card_is_not_a_walk_in(client, world, old_card):
+def test_an_old_card_is_not_a_walk_in(client, world, old_card, time_machine):
     person, old = old_card
-    client.force_login(world.user("ANK", "trainer"))
     session = world.sessions["ANK"]
+    time_machine.move_to(once_started(session))  # a register opens when its session begins
+    client.force_login(world.user("ANK", "trainer"))
     response = client.post(
         reverse("services:register", kwargs={"center": "ANK", "pk": session.pk}), {"walk_ins": old}
     )

@@ -32,6 +32,17 @@ class SessionFactory(factory.django.DjangoModelFactory):
     ends_at = dt.time(12, 0)
     room = factory.LazyAttribute(lambda o: o.activity.room)
 
+    class Params:
+        # Today's 10:00 session may not have begun yet (its register is closed until it does):
+        # a test that marks attendance takes a past session, or moves the clock with once_started.
+        past = factory.Trait(date=factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=7)))
+
+
+def once_started(session: Session) -> dt.datetime:
+    """A moment the session has begun, for ``time_machine.move_to``: its start if that is still to
+    come, else now. Never earlier than now, so nothing the test already made lies in the future."""
+    return max(timezone.now(), session.starts + dt.timedelta(minutes=1))
+
 
 class EnrollmentFactory(factory.django.DjangoModelFactory):
     class Meta:

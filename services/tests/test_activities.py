@@ -9,7 +9,7 @@ from django.utils import timezone
 from beneficiaries.tests.factories import BeneficiaryFactory
 from services import services
 from services.models import Activity, ActivitySlot, Enrollment, ServiceCategory, Session
-from services.tests.factories import ActivityFactory, EnrollmentFactory
+from services.tests.factories import ActivityFactory, EnrollmentFactory, once_started
 
 
 def url(name, **kwargs):
@@ -199,7 +199,7 @@ def test_completion_needs_the_attendance_threshold_then_gives_a_certificate(clie
         Session.objects.create(
             activity=course, date=today - dt.timedelta(days=7 * i), starts_at=dt.time(10), ends_at=dt.time(12)
         )
-        for i in range(4)
+        for i in range(1, 5)  # the last four weeks: sessions already held, whatever the time of day
     ]
     services.register_save(session=sessions[0], marks={person.pk: True}, walk_ins=[], by=by)
     services.register_save(session=sessions[1], marks={person.pk: True}, walk_ins=[], by=by)
@@ -231,10 +231,13 @@ def test_other_centre_gets_404_on_activities(world, assert_other_center_gets_404
     assert_other_center_gets_404(other, "services:register", center="ANK", pk=world.sessions["ANK"].pk)
 
 
-def test_changing_the_timetable_moves_future_sessions_but_keeps_attended_ones(manager, world):
+def test_changing_the_timetable_moves_future_sessions_but_keeps_attended_ones(manager, world, time_machine):
     manager.post(url("activity_create"), activity_post(world, starts_on="2026-11-02", ends_on="2027-01-29"))
     activity = Activity.objects.get(name="Tailoring for women")
     attended = activity.sessions.filter(date__gte=timezone.localdate()).first()
+    # Attendance is taken once a session has begun: the timetable changes on the attended session's day.
+    time_machine.move_to(once_started(attended))
+    manager.force_login(world.user("ANK", "center_manager"))
     services.register_save(
         session=attended, marks={world.people["ANK"].pk: True}, walk_ins=[], by=world.user("ANK", "trainer")
     )

@@ -7,7 +7,7 @@ from django.urls import reverse
 from beneficiaries.tests.factories import BeneficiaryFactory
 from services import services
 from services.models import Attendance, CheckIn, DeskMessage, Enrollment, ServiceDelivery
-from services.tests.factories import ActivityFactory, EnrollmentFactory, SessionFactory
+from services.tests.factories import ActivityFactory, EnrollmentFactory, SessionFactory, once_started
 
 
 def url(name, **kwargs):
@@ -15,14 +15,21 @@ def url(name, **kwargs):
 
 
 @pytest.fixture
-def trainer(client, world):
+def lesson_time(world, time_machine):
+    """The clock once the world's session (today, 10:00) has begun: its register is open."""
+    time_machine.move_to(once_started(world.sessions["ANK"]))
+
+
+@pytest.fixture
+def trainer(client, world, lesson_time):
+    # Logged in after the clock moved: a jump forward must not end the login's idle time.
     client.force_login(world.user("ANK", "trainer"))
     return client
 
 
 @pytest.fixture
-def class_of(world):
-    """A session of the ANK trainer's course with n enrolled people."""
+def class_of(world, lesson_time):
+    """A session of the ANK trainer's course with n enrolled people, once it has begun."""
 
     def make(n):
         session = world.sessions["ANK"]
