@@ -106,6 +106,11 @@ def seed(*, rng: random.Random) -> dict[str, int]:
             if partners and rng.random() < 0.6:
                 sent = opened.date() + dt.timedelta(days=rng.randint(1, 20))
                 status = rng.choice(["sent", "accepted", "completed"]) if sent <= today else "draft"
+                # A partner answers 5 days after sending and completes 20 days after: never after today.
+                if status == "completed" and sent + dt.timedelta(days=20) > today:
+                    status = "accepted"
+                if status == "accepted" and sent + dt.timedelta(days=5) > today:
+                    status = "sent"
                 Referral.objects.create(
                     case=case,
                     partner=rng.choice(partners),

@@ -251,6 +251,8 @@ def seed(*, rng: random.Random) -> dict[str, int]:
                 )
             walk_in_pool = pool[activity.capacity + 6 :] or pool
             for session in activity.sessions.filter(date__lte=today):
+                if not session.has_started():
+                    continue  # later today: no one has attended it yet
                 present = (
                     [p for p in members if rng.random() < 0.8]
                     if activity.needs_enrolment
