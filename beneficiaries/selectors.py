@@ -362,3 +362,11 @@ def beneficiary_for_scan(*, center: Center, scanned: str) -> Beneficiary:
             )
         )
     return person
+
+
+def beneficiary_search_by_name_everywhere(*, query: str) -> RankedSearch:
+    """People of every centre whose name matches ``query`` in any script, closest names first: the
+    centre's name search (:class:`RankedSearch`) for the national roles that answer a person's request
+    (the data protection officer). Each record of a page carries its centre."""
+    words = [w for w in " ".join((query or "").split()).split() if names.name_key(w)]
+    return RankedSearch(Beneficiary.objects.active().select_related("center"), words)

@@ -17,12 +17,12 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import OuterRef, Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from audit import recorder
 from audit.models import AuditEvent
 from core import personal_data
 from core.pdf import new_pdf
+from privacy.document import subject_document
 
 
 def _queryset(declaration: personal_data.PersonalData, ids: list[int]):
@@ -73,42 +73,56 @@ def subject_json(*, person) -> bytes:
     return json.dumps(subject_data(person=person), cls=_Encoder, ensure_ascii=False, indent=2).encode()
 
 
-def _text(value) -> str:
-    if isinstance(value, dt.datetime):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-    return "" if value is None else str(value)
-
-
-def subject_pdf(*, person) -> bytes:
-    """The same data, readable on paper: one section per kind of record."""
-    data = subject_data(person=person)
-    titles = section_titles()
+def subject_pdf(*, person, language: str, by=None) -> bytes:
+    """The subject-access document (privacy.document) on paper, in ``language``: the letter, the person's
+    rights, then one section per kind of record. Arabic prints right to left, shaped."""
+    document = subject_document(person=person, data=subject_data(person=person), language=language, by=by)
     pdf = new_pdf()
+    pdf.set_lang(document.language)
+    if document.right_to_left:
+        pdf.set_text_shaping(use_shaping_engine=True, direction="rtl")
+    align = "R" if document.right_to_left else "L"
+
+    def isolated(value: str) -> str:
+        # A value keeps its own direction inside a right-to-left line: a phone number's groups stay in order.
+        return f"\u2068{value}\u2069" if document.right_to_left else value
+
+    pdf.set_auto_page_break(auto=True, margin=15)
     pdf.add_page()
-    pdf.set_font("NotoSans", size=14)
-    pdf.multi_cell(
-        0,
-        8,
-        _("Personal data held about %(number)s") % {"number": person.registration_number},
-        new_x="LMARGIN",
-        new_y="NEXT",
-    )
-    pdf.set_font("NotoSans", size=8)
-    pdf.multi_cell(
-        0, 5, _("Generated %(when)s") % {"when": _text(data["generated_at"])}, new_x="LMARGIN", new_y="NEXT"
-    )
+
+    def write(text: str, *, size: float, height: float, gap: float = 0.0, indent: float = 0.0) -> None:
+        pdf.set_font("NotoSans", size=size)
+        pdf.set_x(pdf.l_margin + (0 if document.right_to_left else indent))
+        pdf.multi_cell(pdf.epw - indent, height, text, align=align, new_x="LMARGIN", new_y="NEXT")
+        if gap:
+            pdf.ln(gap)
+
+    write(document.title, size=15, height=8, gap=1)
+    write(document.date, size=9, height=5, gap=4)
+    for paragraph in document.letter:
+        write(paragraph, size=10, height=5.5, gap=2)
     pdf.ln(2)
-    for section, value in data.items():
-        if section == "generated_at":
+    write(document.rights_title, size=12, height=7, gap=1)
+    write(document.rights_intro, size=10, height=5.5, gap=1)
+    for right in document.rights:
+        write(f"• {right}", size=10, height=5.5, gap=1, indent=4)
+    write(document.rights_how, size=10, height=5.5, gap=4)
+    for line in document.signature:
+        write(line, size=10, height=5.5)
+
+    pdf.add_page()
+    write(document.held_title, size=14, height=8, gap=3)
+    for section in document.sections:
+        write(section.title, size=12, height=7, gap=1)
+        if not section.records and not section.lines:
+            write(document.nothing_held, size=9, height=5, gap=3)
             continue
-        rows = [value] if isinstance(value, dict) else value
-        pdf.set_font("NotoSans", size=11)
-        pdf.multi_cell(0, 7, f"{titles[section]} ({len(rows)})", new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font("NotoSans", size=8)
-        for row in rows:
-            line = "; ".join(f"{k}: {_text(v)}" for k, v in row.items() if v not in (None, "", [], {}))
-            pdf.multi_cell(0, 4.5, line, new_x="LMARGIN", new_y="NEXT")
-            pdf.ln(1)
+        for line in section.lines:
+            write(line, size=9, height=5, gap=0.5)
+        for record in section.records:
+            for label, value in record:
+                write(f"{label}: {isolated(value)}", size=9, height=5, indent=4)
+            pdf.ln(2)
         pdf.ln(2)
     return bytes(pdf.output())
 

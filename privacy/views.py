@@ -18,13 +18,14 @@ from django.views.decorators.http import require_POST
 from audit import recorder
 from audit.models import AccessLog, AuditEvent
 from centers.permissions import Perm, require_national_perm
-from core import personal_data
 from core.tables import safe
-from privacy import services
+from privacy import selectors, services
 from privacy.access import access_subject
+from privacy.document import document_language, languages
 from privacy.forms import AnonymiseForm, AuditFilterForm
 
 EXPORT_LIMIT = 100_000
+SEARCH_PAGE_SIZE = 25
 
 
 @require_national_perm(Perm.VIEW_AUDIT_TRAIL)
@@ -91,21 +92,33 @@ def audit_export(request):
 
 @require_national_perm(Perm.HANDLE_SUBJECT_REQUESTS)
 def subject_search(request):
-    """Find a person by registration number (any centre) to export or anonymise their data."""
-    number = request.GET.get("number", "").strip().upper()
-    person = None
+    """Find a person in any centre, by name in any script or by registration or card number, to export or
+    anonymise their data. A number opens the person; a name lists the people it may be."""
+    query = " ".join((request.GET.get("q") or request.GET.get("number") or "").split())
+    page = None
+    number = selectors.subject_number(query)
     if number:
-        person = personal_data.subject().find(number)
-        if person is None:
-            messages.error(request, _("No one has the registration number %(number)s.") % {"number": number})
-        else:
-            return redirect("privacy:subject_detail", pk=person.merged_into_id or person.pk)
-    return render(request, "privacy/subject_search.html", {"number": number})
+        person = selectors.subject_for_number(number=number)
+        if person is not None:
+            return redirect("privacy:subject_detail", pk=person.pk)
+        messages.error(request, _("No one has the registration number %(number)s.") % {"number": number})
+    elif query:
+        page = Paginator(selectors.subjects_by_name(query=query), SEARCH_PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+    return render(request, "privacy/subject_search.html", {"query": query, "page": page})
 
 
 def _subject_page(request, person, form):
     counts = services.section_counts(services.subject_data(person=person))
-    return render(request, "privacy/subject_detail.html", {"person": person, "counts": counts, "form": form})
+    context = {
+        "person": person,
+        "counts": counts,
+        "form": form,
+        "languages": languages(),
+        "language": document_language(person=person, requested=None, fallback=request.LANGUAGE_CODE),
+    }
+    return render(request, "privacy/subject_detail.html", context)
 
 
 @require_national_perm(Perm.HANDLE_SUBJECT_REQUESTS, hide=True)
@@ -117,13 +130,18 @@ def subject_detail(request, pk):
 @require_national_perm(Perm.HANDLE_SUBJECT_REQUESTS, hide=True)
 def subject_export(request, pk, fmt):
     person = access_subject(pk)
+    detail = {"format": fmt, "subject_access": True}
     if fmt == "json":
         body, content_type = services.subject_json(person=person), "application/json"
     elif fmt == "pdf":
-        body, content_type = services.subject_pdf(person=person), "application/pdf"
+        language = document_language(
+            person=person, requested=request.GET.get("lang"), fallback=request.LANGUAGE_CODE
+        )
+        body = services.subject_pdf(person=person, language=language, by=request.user)
+        content_type, detail["language"] = "application/pdf", language
     else:
         raise Http404
-    recorder.record(AuditEvent.Action.EXPORT, obj=person, detail={"format": fmt, "subject_access": True})
+    recorder.record(AuditEvent.Action.EXPORT, obj=person, detail=detail)
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{person.registration_number}.{fmt}"'
     return response
