@@ -46,7 +46,15 @@ class _PersonForm(forms.ModelForm):
         super()._post_clean()
 
     def show_duplicate_confirmation(self) -> None:
-        self.fields["not_duplicate"].widget = forms.CheckboxInput()
+        # Drawn right under the candidates it answers (beneficiaries/_candidates.html), which describe it.
+        self.fields["not_duplicate"].widget = forms.CheckboxInput(
+            attrs={"aria-describedby": self.duplicate_warning_id}
+        )
+
+    @property
+    def duplicate_warning_id(self) -> str:
+        """The id of the duplicate warning; one per person, as a family registers several at once."""
+        return f"{self['not_duplicate'].auto_id}-warning"
 
     def person_data(self) -> dict:
         return {k: v for k, v in self.cleaned_data.items() if k != "not_duplicate"}
