@@ -14,3 +14,5 @@ class ReportsConfig(AppConfig):
 
         # Needs versus offer shows who was reached; listening sits above reports, so reports lends it the count.
         selectors.count_reach_with(reach)
+
+        from . import start  # noqa: F401 - registers its start-page panels on import

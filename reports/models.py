@@ -48,9 +48,15 @@ class ReportRun(models.Model):
     # When the run was handed to the task queue. The run row is the outbox: empty means the broker has not
     # got it yet (it was down), and the sweeper sends it.
     sent_at = models.DateTimeField(null=True, blank=True)
+    # The language of whoever asked (the installation's for scheduled runs): its PDF and XLSX are rendered with
+    # the build; the other languages right after it, by the worker, or on the first download.
+    language = models.CharField(max_length=8, default=settings.LANGUAGE_CODE)
     file = models.FileField(upload_to="reports/%Y/%m/", blank=True)
-    # The report's aggregate tables (never an individual), so every download format renders from one build.
+    # The report's aggregate tables (never an individual): the flat CSV and HXL downloads, as partners read them.
     tables = models.JSONField(default=list, blank=True)
+    # Every figure of the report document (reports.document), language-neutral: the PDF and XLSX in each
+    # language are laid out from it, so they always carry the same figures. Empty for runs built before it.
+    data = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
 
     objects = CenterScopedQuerySet.as_manager()
@@ -98,3 +104,24 @@ class MonthlyReach(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.center_id or '*'} {self.category}: {self.people}"
+
+
+class ReportFile(models.Model):
+    """A download of a run, rendered once by the worker and served from storage (PDF and XLSX per language)."""
+
+    run = models.ForeignKey(ReportRun, on_delete=models.CASCADE, related_name="files")
+    format = models.CharField(max_length=8)
+    language = models.CharField(max_length=8, blank=True)  # empty for CSV and HXL, which have no words
+    file = models.FileField(upload_to="reports/%Y/%m/")
+    size = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "format", "language"], name="one_file_per_format_and_language"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.run_id} {self.format} {self.language}"

@@ -231,6 +231,7 @@ def course_attendance(*, start: dt.date, end: dt.date, center_ids: list[int] | N
             "center": row["session__activity__center__code"],
             "course": row["session__activity__name"],
             "marked": row["marked"],
+            "present": row["present"],
             "rate": round(100 * row["present"] / row["marked"]) if row["marked"] else None,
         }
         for row in rows

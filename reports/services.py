@@ -23,8 +23,8 @@ from centers.models import Center
 from core.counting import ALL
 from listening.selectors import feedback_counts
 from reports import costs as money
-from reports import exports
-from reports.models import MonthlyReach, ReportRun
+from reports import document, exports, render
+from reports.models import MonthlyReach, ReportFile, ReportRun
 from reports.reach import course_attendance, reach, reach_by_month
 
 logger = logging.getLogger(__name__)
@@ -62,7 +62,9 @@ def run_is_silent(*, run: ReportRun, now: dt.datetime) -> bool:
     )
 
 
-def report_request(*, center: Center | None, start: dt.date, end: dt.date, by=None) -> ReportRun:
+def report_request(
+    *, center: Center | None, start: dt.date, end: dt.date, by=None, language: str | None = None
+) -> ReportRun:
     """Queue a build, or return the one already queued or running for the same parameters.
 
     The row is written first and sent to the broker after the commit, with a short timeout: with the broker
@@ -76,7 +78,9 @@ def report_request(*, center: Center | None, start: dt.date, end: dt.date, by=No
         return running
     try:
         with transaction.atomic():
-            run = ReportRun.objects.create(center=center, start=start, end=end, requested_by=by)
+            run = ReportRun.objects.create(
+                center=center, start=start, end=end, requested_by=by, language=_known_language(language)
+            )
     except IntegrityError:
         # Another request queued the same report a moment ago.
         return ReportRun.objects.get(
@@ -84,6 +88,14 @@ def report_request(*, center: Center | None, start: dt.date, end: dt.date, by=No
         )
     transaction.on_commit(lambda: report_send(runs=[run]))
     return run
+
+
+def _languages() -> list[str]:
+    return [code for code, _name in settings.LANGUAGES]
+
+
+def _known_language(language: str | None) -> str:
+    return language if language in _languages() else settings.LANGUAGE_CODE
 
 
 @contextlib.contextmanager
@@ -242,8 +254,9 @@ def report_build(*, run_id: int, heartbeat: bool = False) -> ReportRun:
                 if taken_over.is_set() or not mine.update(progress=percent, heartbeat_at=timezone.now()):
                     raise BuildTakenOver
 
-            named_tables = report_tables(center=run.center, start=run.start, end=run.end, progress=progress)
-            _finish(run=run, mine=mine, named_tables=named_tables)
+            content = report_content(center=run.center, start=run.start, end=run.end, progress=progress)
+            progress(90)
+            _finish(run=run, mine=mine, content=content)
     except BuildTakenOver:
         logger.warning("Report run %s attempt %s was taken over; its work is dropped", run.pk, run.attempts)
     except OperationalError:
@@ -259,29 +272,108 @@ def report_build(*, run_id: int, heartbeat: bool = False) -> ReportRun:
     return run
 
 
-def _finish(*, run: ReportRun, mine: QuerySet, named_tables: dict) -> None:
-    run.file.save(
-        f"{run.kind}-{run.scope}-{run.start:%Y-%m}.xlsx",
-        ContentFile(exports.to_xlsx(named_tables)),
-        save=False,
-    )
+def _finish(*, run: ReportRun, mine: QuerySet, content: tuple[dict, dict]) -> None:
+    """Store the run's figures and every download, then mark it done; a run taken over meanwhile keeps none."""
+    named_tables, data = content
+    wanted = [("csv", ""), ("hxl", ""), ("pdf", run.language), ("xlsx", run.language)]
+    files = report_files_render(run=run, named_tables=named_tables, data=data, wanted=wanted)
+    xlsx = files[-1]  # the run's own file, kept for what reads ReportRun.file
     finished = mine.update(
         status=Status.DONE,
         progress=100,
-        file=run.file.name,
+        file=xlsx.file.name,
         finished_at=timezone.now(),
         heartbeat_at=timezone.now(),
         error="",
         tables=exports.jsonable(named_tables),
+        data=data,
     )
     if not finished:
-        run.file.delete(save=False)
+        for stored in files:
+            stored.file.delete(save=False)
+        ReportFile.objects.filter(pk__in=[f.pk for f in files]).delete()
         raise BuildTakenOver
 
 
-def report_tables(*, center: Center | None, start: dt.date, end: dt.date, progress=lambda p: None) -> dict:
-    """The report's tables for a centre (or nationally): what the file and the command both write."""
-    center_ids = [center.pk] if center else list(Center.objects.counted().values_list("pk", flat=True))
+def _file_name(run: ReportRun, fmt: str, language: str) -> str:
+    extension = "csv" if fmt == "hxl" else fmt
+    suffix = "-hxl" if fmt == "hxl" else (f"-{language}" if language else "")
+    return f"{run.kind}-{run.scope}-{run.start:%Y-%m}{suffix}.{extension}"
+
+
+def _render(*, fmt: str, language: str, named_tables: dict | None, data: dict) -> bytes:
+    if fmt in ("csv", "hxl"):
+        return exports.RENDERERS[fmt][0](named_tables)
+    return {"pdf": render.to_pdf, "xlsx": render.to_xlsx}[fmt](data, language)
+
+
+def _store(*, run: ReportRun, fmt: str, language: str, content: bytes) -> ReportFile:
+    stored = ReportFile(run=run, format=fmt, language=language, size=len(content))
+    stored.file.save(_file_name(run, fmt, language), ContentFile(content), save=False)
+    try:
+        with transaction.atomic():
+            ReportFile.objects.filter(run=run, format=fmt, language=language).delete()
+            stored.save()
+    except IntegrityError:  # stored a moment ago by another request: keep that one
+        stored.file.delete(save=False)
+        stored = ReportFile.objects.get(run=run, format=fmt, language=language)
+    return stored
+
+
+def report_files_render(
+    *, run: ReportRun, named_tables: dict | None, data: dict, wanted: list[tuple[str, str]]
+) -> list[ReportFile]:
+    """Render and store the files ``wanted`` as (format, language) pairs."""
+    return [
+        _store(
+            run=run,
+            fmt=fmt,
+            language=language,
+            content=_render(fmt=fmt, language=language, named_tables=named_tables, data=data),
+        )
+        for fmt, language in wanted
+    ]
+
+
+def report_files_complete(*, run_id: int) -> int:
+    """After a build (the worker): the PDF and XLSX in every other language, so each download is served from
+    storage. Returns how many files it rendered."""
+    run = ReportRun.objects.filter(pk=run_id, status=Status.DONE).exclude(data={}).first()
+    if run is None:
+        return 0
+    have = set(run.files.values_list("format", "language"))
+    wanted = [(fmt, lang) for lang in _languages() for fmt in ("pdf", "xlsx") if (fmt, lang) not in have]
+    report_files_render(run=run, named_tables=None, data=run.data, wanted=wanted)
+    return len(wanted)
+
+
+def report_file(*, run: ReportRun, fmt: str, language: str) -> tuple[str, bytes]:
+    """A done run's download, from storage. A file lost from storage (or a run built before files were
+    stored) is rendered again from the run's stored figures, so it is the same document, and kept."""
+    language = "" if fmt in ("csv", "hxl") else language
+    stored = ReportFile.objects.filter(run=run, format=fmt, language=language).first()
+    if stored is not None:
+        try:
+            with stored.file.open("rb") as handle:
+                return _file_name(run, fmt, language), handle.read()
+        except OSError:
+            logger.warning("Report file %s is missing from storage; rendering it again", stored.file.name)
+    if run.data and (fmt in ("pdf", "xlsx") or run.tables):
+        named_tables = dict(run.tables) if run.tables else None
+        content = _render(fmt=fmt, language=language, named_tables=named_tables, data=run.data)
+        _store(run=run, fmt=fmt, language=language, content=content)
+    else:  # built before the document existed: its flat tables, as they were downloaded then
+        content = exports.RENDERERS[fmt][0](dict(run.tables))
+    return _file_name(run, fmt, language), content
+
+
+def report_content(
+    *, center: Center | None, start: dt.date, end: dt.date, progress=lambda p: None
+) -> tuple[dict, dict]:
+    """The report's flat tables (CSV, HXL) and its document's figures (PDF, XLSX), counted once."""
+    centers = Center.objects.filter(pk=center.pk) if center else Center.objects.counted()
+    rows = list(centers.values_list("pk", "code", "name", "status"))
+    center_ids = [row[0] for row in rows]
     reached = reach(start=start, end=end, center_ids=center_ids)
     progress(60)
     costs, missing = money.costs_usd(start=start, end=end, center_ids=center_ids)
@@ -295,15 +387,42 @@ def report_tables(*, center: Center | None, start: dt.date, end: dt.date, progre
     if center:
         ytd_costs.pop("*", None)
     progress(85)
-    return exports.tables(
+    year_to_date = (ytd_reached, ytd_costs, money.cost_per_beneficiary(ytd_costs, ytd_reached))
+    courses = course_attendance(start=start, end=end, center_ids=center_ids)
+    feedback = feedback_counts(start=start, end=end, center_ids=center_ids)
+    missing_rates = sorted(set(missing) | set(ytd_missing))
+    # The document names the centres open then: open now, or closed since with figures in the period.
+    active = {k[0] for k in reached.totals} | set(costs) | set(ytd_costs) | set(reached.new_registrations)
+    names = {
+        pk: (code, name) for pk, code, name, status in rows if status == Center.Status.OPEN or pk in active
+    }
+    named_tables = exports.tables(
         reach=reached,
         costs=costs,
         cost_per_person=per_person,
-        missing_rates=sorted(set(missing) | set(ytd_missing)),
-        year_to_date=(ytd_reached, ytd_costs, money.cost_per_beneficiary(ytd_costs, ytd_reached)),
-        courses=course_attendance(start=start, end=end, center_ids=center_ids),
-        feedback=feedback_counts(start=start, end=end, center_ids=center_ids),
+        missing_rates=missing_rates,
+        year_to_date=year_to_date,
+        courses=courses,
+        feedback=feedback,
     )
+    data = document.document_data(
+        national=center is None,
+        reach=reached,
+        costs=costs,
+        per_person=per_person,
+        missing_rates=missing_rates,
+        year_to_date=year_to_date,
+        courses=courses,
+        feedback=feedback,
+        runway=money.runway(today=end + dt.timedelta(days=1)),
+        centers=names,
+    )
+    return named_tables, data
+
+
+def report_tables(*, center: Center | None, start: dt.date, end: dt.date, progress=lambda p: None) -> dict:
+    """The report's flat tables for a centre (or nationally)."""
+    return report_content(center=center, start=start, end=end, progress=progress)[0]
 
 
 def last_month(today: dt.date) -> tuple[dt.date, dt.date]:

@@ -1,10 +1,22 @@
 """Thin entry points: take ids, reload, call a service; retry what is transient; record what failed."""
 
+import logging
+
 from celery import shared_task
 from django.db import OperationalError
 from django.utils import timezone
 
-from reports.services import monthly_reach_refresh, monthly_reports_request, report_build, report_runs_sweep
+from reports.models import ReportRun
+from reports.services import (
+    BROKER_ERRORS,
+    monthly_reach_refresh,
+    monthly_reports_request,
+    report_build,
+    report_files_complete,
+    report_runs_sweep,
+)
+
+logger = logging.getLogger(__name__)
 
 
 # acks_late + reject_on_worker_lost: a build whose worker process is killed goes back to the queue instead of
@@ -19,8 +31,23 @@ from reports.services import monthly_reach_refresh, monthly_reports_request, rep
     max_retries=3,
 )
 def build_report(self, run_id: int) -> str:
-    # In-process (no broker) the request itself builds: nothing to beat for, no sweeper to tell.
-    return report_build(run_id=run_id, heartbeat=not self.request.is_eager).status
+    # In-process (no broker) the request itself builds: nothing to beat for, no sweeper to tell, and the
+    # other languages' files are rendered on their first download instead of holding the request.
+    run = report_build(run_id=run_id, heartbeat=not self.request.is_eager)
+    if run.status == ReportRun.Status.DONE and not self.request.is_eager:
+        try:
+            complete_report_files.delay(run.pk)
+        except BROKER_ERRORS:
+            logger.warning("Report run %s: other languages left for their first download", run.pk)
+    return run.status
+
+
+@shared_task(
+    acks_late=True, ignore_result=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3
+)
+def complete_report_files(run_id: int) -> int:
+    """Right after a build: the PDF and XLSX in every other language, so every download comes from storage."""
+    return report_files_complete(run_id=run_id)
 
 
 @shared_task(ignore_result=True)

@@ -1,20 +1,19 @@
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from audit.recorder import record_export
 from centers.permissions import Perm, require_national_perm, require_perm
-from reports import exports, services
+from reports import services
 from reports.access import access_national_report_run, access_report_run
 from reports.dashboard import dashboard
 from reports.forms import MonthForm
 from reports.models import ReportRun
-
-FORMATS = ["xlsx", "csv", "hxl", "pdf"]
 
 
 def _runs(request):
@@ -44,7 +43,9 @@ def _request_page(request, *, center, runs, urls):
     form = MonthForm(request.POST or None, initial={"month": start})
     if request.method == "POST" and form.is_valid():
         start, end = form.period()
-        run = services.report_request(center=center, start=start, end=end, by=request.user)
+        run = services.report_request(
+            center=center, start=start, end=end, by=request.user, language=translation.get_language()
+        )
         if run.status == ReportRun.Status.QUEUED and run.sent_at is None:
             # The broker did not take it (it answered at once that it is down): the sweeper sends it later.
             messages.warning(request, _("The report is queued; it starts when the task queue is back."))
@@ -83,30 +84,65 @@ def _run_note(run, now) -> str:
     return ""
 
 
+def _language(request) -> str:
+    """The language of a PDF or XLSX: the one asked for in the link, else the page's."""
+    codes = [code for code, _name in settings.LANGUAGES]
+    asked = request.GET.get("language", "")
+    return (
+        asked
+        if asked in codes
+        else translation.get_language()
+        if translation.get_language() in codes
+        else codes[0]
+    )
+
+
 def _run_page(request, report, urls):
     _run_url, download_url = urls
-    downloads = [(fmt.upper(), download_url(report, fmt)) for fmt in FORMATS]
+    language = _language(request)
+    documents = [
+        (_("Report (PDF)"), f"{download_url(report, 'pdf')}?language={language}", "btn-primary"),
+        (_("Tables (XLSX)"), f"{download_url(report, 'xlsx')}?language={language}", "btn-outline-primary"),
+        (_("Flat table (CSV)"), download_url(report, "csv"), "btn-outline-secondary"),
+        (_("HXL for data exchange (CSV)"), download_url(report, "hxl"), "btn-outline-secondary"),
+    ]
+    others = [
+        (
+            translation.get_language_info(code)["name_local"],
+            f"{download_url(report, 'pdf')}?language={code}",
+            f"{download_url(report, 'xlsx')}?language={code}",
+        )
+        for code, _name in settings.LANGUAGES
+        if code != language
+    ]
     return render(
         request,
         "reports/run.html",
         {
             "run": report,
             "note": _run_note(report, timezone.now()),
-            "downloads": downloads,
+            "downloads": documents,
+            "other_languages": others,
             "national": report.center_id is None,
         },
     )
 
 
-def _download(report, fmt):
-    """Every format renders from the run's stored aggregate tables: one build, four files."""
-    if fmt not in exports.RENDERERS or not report.tables:
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+    "hxl": "text/csv; charset=utf-8",
+}
+
+
+def _download(request, report, fmt):
+    """A file rendered once by the worker, served from storage (see services.report_file)."""
+    if fmt not in CONTENT_TYPES or not (report.tables or report.data):
         raise Http404
-    render_file, content_type = exports.RENDERERS[fmt]
-    extension = "csv" if fmt == "hxl" else fmt
-    name = f"{report.kind}-{report.scope}-{report.start:%Y-%m}{'-hxl' if fmt == 'hxl' else ''}.{extension}"
+    name, content = services.report_file(run=report, fmt=fmt, language=_language(request))
     record_export(report, f"report {fmt}")
-    response = HttpResponse(render_file(dict(report.tables)), content_type=content_type)
+    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
@@ -123,7 +159,7 @@ def run(request, center, pk):
 
 @require_perm(Perm.VIEW_REPORTS)
 def download(request, center, pk, fmt):
-    return _download(access_report_run(request, pk, done=True), fmt)
+    return _download(request, access_report_run(request, pk, done=True), fmt)
 
 
 # National managers only: the nation's reports and dashboard hold every centre's aggregates.
@@ -144,7 +180,7 @@ def national_report(request, pk):
 
 @national_only
 def national_report_download(request, pk, fmt):
-    return _download(access_national_report_run(pk, done=True), fmt)
+    return _download(request, access_national_report_run(pk, done=True), fmt)
 
 
 @require_perm(Perm.VIEW_REPORTS)

@@ -28,9 +28,9 @@ def _slow_and_logged_builds(task=None, **kwargs):
         return
     from reports import services
 
-    if getattr(services.report_tables, "slowed", False):
+    if getattr(services.report_content, "slowed", False):
         return
-    tables = services.report_tables
+    tables = services.report_content
 
     def slowed(**arguments):
         # Called only once the run is claimed: a line here is a build started.
@@ -40,4 +40,4 @@ def _slow_and_logged_builds(task=None, **kwargs):
         return tables(**arguments)
 
     slowed.slowed = True
-    services.report_tables = slowed
+    services.report_content = slowed

@@ -106,20 +106,16 @@ def test_a_requested_report_is_built_by_the_task_and_downloads_as_xlsx(
     assert (run.status, run.progress, run.requested_by.username) == ("done", 100, "ank_center_manager")
     download = client.get(reverse("reports:download", kwargs={"center": "ANK", "pk": run.pk, "fmt": "xlsx"}))
     book = load_workbook(io.BytesIO(download.content))
-    assert book.sheetnames == [
-        "Reach by sex, age and group",
-        "People reached",
-        "Cost per person",
-        "Course attendance",
-        "Cost per person, year to date",
-        "New registrations",
-        "Feedback",
-        "Definitions",
-    ]
-    reach_rows = list(book["Reach by sex, age and group"].values)
-    assert ("ANK", "B", "female", "18-59", "migrant", 7) in reach_rows
-    cost_rows = list(book["Cost per person"].values)
-    assert cost_rows[1][:4] == ("ANK", 350, 7, 50)
+    assert book.sheetnames[0] == "Summary" and book.sheetnames[-1] == "Definitions"
+    # Categories as rows in words, sex × age band as columns (the document's layout).
+    sheet = book["People reached by service ca"]
+    assert [c.value for c in sheet[4]][1:6] == ["0–4", "5–11", "12–17", "18–59", "60+"]
+    adults = next(row for row in sheet.iter_rows(values_only=True) if row[0] == "Adult services")
+    assert adults[4] == 7 and adults[-1] == 7  # women aged 18–59; all of them
+    assert sheet.freeze_panes == "B5"
+    money_rows = list(book["Reach and cost"].values)
+    assert money_rows[3][:2] == ("Ankara Community Centre", 7) and money_rows[3][4:6] == (350, 50)
+    reach_rows = list(sheet.values)
     assert not any(
         str(cell).startswith(("Ahmad", "Mohammed")) for row in reach_rows for cell in row
     )  # no individual
@@ -189,7 +185,7 @@ def test_build_report_command_writes_the_same_report(world, october, tmp_path):
         str(output),
         stdout=io.StringIO(),
     )
-    assert "People reached" in load_workbook(output).sheetnames
+    assert "Reach and cost" in load_workbook(output).sheetnames
     csv_output = tmp_path / "national.csv"
     call_command(
         "build_report",

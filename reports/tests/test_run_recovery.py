@@ -29,13 +29,13 @@ def builds(monkeypatch):
     from reports import services
 
     started = []
-    tables = services.report_tables
+    tables = services.report_content
 
     def counted(**arguments):
         started.append(arguments["center"].code if arguments["center"] else "national")
         return tables(**arguments)
 
-    monkeypatch.setattr(services, "report_tables", counted)
+    monkeypatch.setattr(services, "report_content", counted)
     return started
 
 
@@ -153,14 +153,14 @@ def test_a_build_taken_over_while_it_ran_drops_its_work(world, monkeypatch, cele
     from reports import services
 
     run = _run(world)
-    tables = services.report_tables
+    tables = services.report_content
 
     def superseded(**arguments):
         # Meanwhile: the sweeper gave the run up for lost and another worker claimed it.
         ReportRun.objects.filter(pk=run.pk).update(attempts=2, progress=20)
         return tables(**arguments)
 
-    monkeypatch.setattr(services, "report_tables", superseded)
+    monkeypatch.setattr(services, "report_content", superseded)
     report_build(run_id=run.pk)
     run.refresh_from_db()
     assert (run.status, run.attempts, run.progress, run.file.name) == ("running", 2, 20, "")
@@ -174,7 +174,7 @@ def test_a_lost_database_puts_the_build_back_in_the_queue(world, monkeypatch, br
     def gone(**arguments):
         raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr(services, "report_tables", gone)
+    monkeypatch.setattr(services, "report_content", gone)
     run = _run(world)
     with pytest.raises(OperationalError):
         report_build(run_id=run.pk)
@@ -250,14 +250,14 @@ def test_the_heartbeat_keeps_a_long_silent_build_from_being_swept(world, monkeyp
 
     settings.REPORT_BUILD_STALE_AFTER = 0.6
     swept = []
-    tables = services.report_tables
+    tables = services.report_content
 
     def slow(**arguments):
         time.sleep(1.2)  # twice the threshold without a word of progress
         swept.append(report_runs_sweep())
         return tables(**arguments)
 
-    monkeypatch.setattr(services, "report_tables", slow)
+    monkeypatch.setattr(services, "report_content", slow)
     run = _run(world)
     assert report_build(run_id=run.pk, heartbeat=True).status == "done"
     assert swept == [{"requeued": 0, "failed": 0, "sent": 0, "unsent": 0}]
