@@ -8,7 +8,7 @@ the stored tables, and nothing is counted twice.
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.utils import formats
@@ -88,7 +88,9 @@ def number(value, decimals: int = 0) -> str:
         return "—"
     if isinstance(value, str) and value.startswith("<"):
         return value
-    return formats.number_format(Decimal(value), decimals, use_l10n=True, force_grouping=True)
+    # Django's number_format cuts decimals off; a report rounds them.
+    rounded = Decimal(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return formats.number_format(rounded, decimals, use_l10n=True, force_grouping=True)
 
 
 def people(n: int, threshold: int) -> str:
