@@ -18,3 +18,5 @@ class AuditConfig(AppConfig):
         # Who may see what: memberships and accounts (named by label, so audit imports no app above it).
         recorder.register("centers.Membership", label="centers.membership", access=True)
         recorder.register("auth.User", label="auth.user", access=True)
+
+        from . import start  # noqa: F401 - registers the DPO's start-page panel on import

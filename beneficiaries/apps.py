@@ -19,3 +19,5 @@ class BeneficiariesConfig(AppConfig):
             "MergeRequest",
         ):
             recorder.register(f"beneficiaries.{name}", label=f"beneficiaries.{name.lower()}")
+
+        from . import start  # noqa: F401 - registers its start-page panel on import

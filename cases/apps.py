@@ -13,4 +13,4 @@ class CasesConfig(AppConfig):
         for name in ("Case", "CaseGoal", "FollowUp", "ConfidentialNote", "Referral", "Transfer"):
             recorder.register(f"cases.{name}", label=f"cases.{name.lower()}")
 
-        from . import panels  # noqa: F401 - registers on import
+        from . import panels, start  # noqa: F401 - register on import

@@ -32,3 +32,8 @@ def staff_list(*, center: Center) -> QuerySet[Membership]:
         .select_related("user")
         .order_by("user__last_name", "user__first_name", "user__username", "role")
     )
+
+
+def national_roles(*, user) -> frozenset[str]:
+    """The user's roles over every centre (memberships with no centre)."""
+    return frozenset(user.memberships.filter(center__isnull=True).values_list("role", flat=True))

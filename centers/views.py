@@ -4,32 +4,44 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from centers import selectors, services
+from centers import selectors, services, start
 from centers.access import access_room
 from centers.forms import RoomForm
 from centers.models import Role
-from centers.permissions import Perm, national_perms, require_perm
+from centers.permissions import Perm, perms_for_roles, require_perm
 
 
 @login_required
 def home(request):
+    """Where a person lands: the national dashboard, the DPO's start page, or their centre's start page."""
+    roles = selectors.national_roles(user=request.user)
+    national = perms_for_roles(roles)
+    if Perm.VIEW_NATIONAL_REPORTS in national:
+        return redirect("reports:national_dashboard")
+    if Perm.HANDLE_SUBJECT_REQUESTS in national:
+        panels = start.panels_for(roles=roles, perms=national, center=None, user=request.user)
+        return render(request, "centers/start.html", {"panels": panels})
     centers = list(selectors.center_list_for(user=request.user))
     if len(centers) == 1:
         return redirect("centers:dashboard", center=centers[0].code)
-    national = national_perms(request.user)
-    context = {
-        "centers": centers,
-        "may_audit": Perm.VIEW_AUDIT_TRAIL in national,
-        "may_see_national_reports": Perm.VIEW_NATIONAL_REPORTS in national,
-    }
-    return render(request, "centers/home.html", context)
+    return render(request, "centers/home.html", {"centers": centers})
 
 
 @require_perm(Perm.VIEW_CENTER)
 def dashboard(request, center):
+    """My day: the panels the user's roles in this centre choose (centers/start.py)."""
+    panels = start.panels_for(
+        roles=request.center_roles, perms=request.center_perms, center=request.center, user=request.user
+    )
+    role_labels = sorted(Role(role).label for role in request.center_roles)
+    return render(request, "centers/start.html", {"panels": panels, "role_labels": role_labels})
+
+
+@require_perm(Perm.VIEW_CENTER)
+def about(request, center):
     rooms = selectors.room_list(center=request.center).filter(is_active=True)
     role_labels = sorted(Role(role).label for role in request.center_roles)
-    return render(request, "centers/dashboard.html", {"rooms": rooms, "role_labels": role_labels})
+    return render(request, "centers/about.html", {"rooms": rooms, "role_labels": role_labels})
 
 
 @require_perm(Perm.VIEW_CENTER)

@@ -12,3 +12,5 @@ class ListeningConfig(AppConfig):
 
         for name in ("NeedsInterview", "Feedback"):
             recorder.register(f"listening.{name}", label=f"listening.{name.lower()}")
+
+        from . import start  # noqa: F401 - registers its start-page panel on import

@@ -13,4 +13,4 @@ class ServicesConfig(AppConfig):
         for name in ("Enrollment", "Attendance", "ServiceDelivery", "CheckIn", "DeskMessage"):
             recorder.register(f"services.{name}", label=f"services.{name.lower()}")
 
-        from . import panels  # noqa: F401 - registers on import
+        from . import panels, start  # noqa: F401 - register on import

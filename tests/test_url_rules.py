@@ -44,6 +44,7 @@ class Rule:
 # test_every_center_url_has_a_rule until it is added here.
 CENTER_URLS = {
     "centers:dashboard": Rule(allowed=EVERYONE),
+    "centers:about": Rule(allowed=EVERYONE),
     "centers:room_list": Rule(allowed=EVERYONE),
     "centers:room_detail": Rule(allowed=EVERYONE, objects={"pk": "rooms"}),
     "centers:room_create": Rule(allowed={"center_manager"}),

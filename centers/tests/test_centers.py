@@ -39,9 +39,11 @@ def test_roles_in_a_centre_are_combined(client, world):
     assert client.get(reverse("centers:staff", kwargs={"center": "IST"})).status_code == 404
 
 
-def test_national_manager_sees_every_centre(client, world):
+def test_national_manager_lands_on_the_national_dashboard_and_may_open_every_centre(client, world):
     client.force_login(world.user(None, "national_manager"))
-    page = client.get(reverse("home")).content.decode()
+    response = client.get(reverse("home"), follow=True)
+    assert response.redirect_chain == [(reverse("reports:national_dashboard"), 302)]
+    page = response.content.decode()
     assert "Ankara Community Centre" in page and "Istanbul Community Centre" in page
 
 
