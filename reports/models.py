@@ -106,6 +106,24 @@ class MonthlyReach(models.Model):
         return f"{self.month:%Y-%m} {self.center_id or '*'} {self.category}: {self.people}"
 
 
+class MonthlyFigures(models.Model):
+    """A closed month's other dashboard figures per centre, stored with MonthlyReach by the same nightly job:
+    people registered there, and course attendance marks (all, present). A centre with none has no row."""
+
+    month = models.DateField()  # the first day
+    center = models.ForeignKey(Center, on_delete=models.CASCADE, related_name="+")
+    registrations = models.PositiveIntegerField(default=0)
+    course_marks = models.PositiveIntegerField(default=0)
+    course_present = models.PositiveIntegerField(default=0)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["month", "center"], name="monthly_figures_per_center")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.center_id}"
+
+
 class ReportFile(models.Model):
     """A download of a run, rendered once by the worker and served from storage (PDF and XLSX per language)."""
 

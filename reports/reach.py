@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import Count, F, Q, Value
+from django.db.models.functions import TruncMonth
 
 from beneficiaries.models import Beneficiary
 from cases.models import FollowUp
@@ -177,7 +178,8 @@ def _union_of_levels_sql() -> str:
 
 
 def reach_by_month(*, start: dt.date, end: dt.date, center_ids: list[int] | None = None) -> dict:
-    """{(first day of month, center_id or ALL, category or ALL): people reached that month}, in one statement."""
+    """{(first day of month, center_id or ALL, category or ALL): people reached that month}, in one statement:
+    per centre and category, per centre, per category (national) and national."""
     if center_ids is not None and not center_ids:
         return {}
     contacts_sql, contacts_params = _contacts_sql(start, end, center_ids, with_date=True)
@@ -195,7 +197,7 @@ def reach_by_month(*, start: dt.date, end: dt.date, center_ids: list[int] | None
             )
     """
     if connection.vendor == "postgresql":
-        sets = ", ".join("(" + ", ".join(["month", *columns]) + ")" for _c, _k, columns in LEVELS[1:])
+        sets = ", ".join("(" + ", ".join(["month", *columns]) + ")" for _c, _k, columns in LEVELS)
         aggregate = (
             f"SELECT month, center, CASE WHEN GROUPING(category) = 1 THEN '{ALL}' ELSE category END, "
             f"COUNT(DISTINCT person) FROM people GROUP BY GROUPING SETS ({sets})"
@@ -204,7 +206,7 @@ def reach_by_month(*, start: dt.date, end: dt.date, center_ids: list[int] | None
         aggregate = " UNION ALL ".join(
             f"SELECT month, {center_expr}, {category_expr}, COUNT(DISTINCT person) FROM people "
             f"GROUP BY {', '.join(['month', *columns])}"
-            for center_expr, category_expr, columns in LEVELS[1:]
+            for center_expr, category_expr, columns in LEVELS
         )
     result = {}
     with connection.cursor() as cursor:
@@ -236,3 +238,49 @@ def course_attendance(*, start: dt.date, end: dt.date, center_ids: list[int] | N
         }
         for row in rows
     ]
+
+
+def activity_by_month(*, start: dt.date, end: dt.date, center_ids: list[int]) -> dict:
+    """{(first day of month, center_id): {"registrations", "course_marks", "course_present"}}: people registered
+    at the centre (survivors of merges), and attendance marks of its courses. Two aggregate statements."""
+    result: dict = {}
+
+    def add(month, center_id, **figures):
+        month = month.date() if isinstance(month, dt.datetime) else month
+        row = result.setdefault(
+            (month, center_id), {"registrations": 0, "course_marks": 0, "course_present": 0}
+        )
+        row.update(figures)
+
+    registered = (
+        Beneficiary.objects.filter(
+            registered_at__date__range=(start, end),
+            merged_into__isnull=True,
+            registered_center_id__in=center_ids,
+        )
+        .annotate(month=TruncMonth("registered_at"))
+        .values("month", "registered_center_id")
+        .order_by()
+        .annotate(n=Count("id"))
+    )
+    for row in registered:
+        add(row["month"], row["registered_center_id"], registrations=row["n"])
+    marks = (
+        Attendance.objects.filter(
+            session__date__range=(start, end),
+            session__activity__kind="course",
+            session__activity__center_id__in=center_ids,
+        )
+        .annotate(month=TruncMonth("session__date"))
+        .values("month", "session__activity__center_id")
+        .order_by()
+        .annotate(marked=Count("id"), present=Count("id", filter=Q(present=True)))
+    )
+    for row in marks:
+        add(
+            row["month"],
+            row["session__activity__center_id"],
+            course_marks=row["marked"],
+            course_present=row["present"],
+        )
+    return result

@@ -24,8 +24,8 @@ from core.counting import ALL
 from listening.selectors import feedback_counts
 from reports import costs as money
 from reports import document, exports, render
-from reports.models import MonthlyReach, ReportFile, ReportRun
-from reports.reach import course_attendance, reach, reach_by_month
+from reports.models import MonthlyFigures, MonthlyReach, ReportFile, ReportRun
+from reports.reach import activity_by_month, course_attendance, reach, reach_by_month
 
 logger = logging.getLogger(__name__)
 
@@ -456,9 +456,17 @@ def monthly_reach_store(*, month: dt.date) -> int:
         rows.append(
             MonthlyReach(month=month, center_id=None, category=ALL, people=0)
         )  # marks the month stored
+    figures = [
+        MonthlyFigures(month=month, center_id=center_id, **values)
+        for (_month, center_id), values in activity_by_month(
+            start=month, end=_month_end(month), center_ids=center_ids
+        ).items()
+    ]
     with transaction.atomic():
         MonthlyReach.objects.filter(month=month).delete()
         MonthlyReach.objects.bulk_create(rows)
+        MonthlyFigures.objects.filter(month=month).delete()
+        MonthlyFigures.objects.bulk_create(figures)
     return len(rows)
 
 

@@ -257,13 +257,17 @@ def test_dashboards_show_twelve_months_of_reach_cost_and_runway(
 ):
     client.force_login(world.user("ANK", "center_manager"))
     page = client.get(reverse("reports:dashboard", kwargs={"center": "ANK"})).content.decode()
-    assert page.count("<rect") == 24 and "Appeal" in page
+    # Four charts of twelve months (reach, registrations, cost per person with its USD 40–80 band, attendance).
+    assert page.count('data-testid="chart"') == 4 and page.count("<rect") == 4 * 12 + 1 and "Appeal" in page
+    assert "Adult services" in page  # categories in words, for a centre too
     client.force_login(world.user(None, "national_manager"))
     # 1 session, 2 user, 3 the second-factor device, 4 the national-manager check, 5 open centres,
     # 6 stored months (MonthlyReach), 7 reach of the months not stored (one statement: per centre, per
-    # category, national), 8 costs per month, 9 centre codes, 10-12 runway (spent, recent, sources),
-    # 13-14 navigation, 15-17 session save: the same whatever the number of months, centres or people.
-    with django_assert_max_num_queries(17):
+    # category, national), 8 costs per month, 9 stored registrations and attendance (MonthlyFigures), 10-11
+    # registrations and attendance of the months not stored, 12 centre codes, 13-15 runway (spent, recent,
+    # sources), 16 feedback by kind, 17-18 navigation, 19-21 session save: the same whatever the number of
+    # months, centres or people.
+    with django_assert_max_num_queries(21):
         page = client.get(reverse("reports:national_dashboard")).content.decode()
     assert "People reached by centre" in page and "IST" in page
     client.force_login(world.user("ANK", "center_manager"))
@@ -359,9 +363,9 @@ def test_the_dashboard_reads_closed_months_from_the_store_and_counts_the_current
     monthly_reach_refresh(today=today)  # stores September and October
     assert MonthlyReach.objects.get(month=dt.date(2026, 10, 1), center=None, category="*").people == 7
     assert MonthlyReach.objects.get(month=dt.date(2026, 9, 1), center=None, category="*").people == 0
-    assert _reached(months=months, end=today, center=None, center_ids=ids) == live
+    assert _reached(months=months, end=today, center=None, center_ids=ids)[0] == live
     ank = world.centers["ANK"]
-    for_ank = _reached(months=months, end=today, center=ank, center_ids=[ank.pk])
+    for_ank = _reached(months=months, end=today, center=ank, center_ids=[ank.pk])[0]
     assert {k: n for k, n in for_ank.items() if k[1] == ank.pk} == {
         k: n for k, n in live.items() if k[1] == ank.pk
     }
@@ -375,9 +379,24 @@ def test_the_dashboard_reads_closed_months_from_the_store_and_counts_the_current
         recorded_by=world.user("ANK", "trainer"),
     )
     assert (
-        _reached(months=months, end=today, center=None, center_ids=ids)[(dt.date(2026, 10, 1), "*", "*")] == 7
+        _reached(months=months, end=today, center=None, center_ids=ids)[0][(dt.date(2026, 10, 1), "*", "*")]
+        == 7
     )
     monthly_reach_refresh(today=today)
     assert (
-        _reached(months=months, end=today, center=None, center_ids=ids)[(dt.date(2026, 10, 1), "*", "*")] == 8
+        _reached(months=months, end=today, center=None, center_ids=ids)[0][(dt.date(2026, 10, 1), "*", "*")]
+        == 8
     )
+
+
+def test_chart_coordinates_stay_numbers_in_languages_with_a_decimal_comma(client, world, october):
+    import re
+
+    from django.utils import translation
+
+    client.force_login(world.user("ANK", "center_manager"))
+    with translation.override("fr"):
+        client.cookies["django_language"] = "fr"
+        page = client.get(reverse("reports:dashboard", kwargs={"center": "ANK"})).content.decode()
+    coordinates = re.findall(r' (?:x|y|width|height)="([^"]*)"', page.split("<svg", 1)[1])
+    assert coordinates and all(re.fullmatch(r"-?\d+(\.\d+)?", c) for c in coordinates)
