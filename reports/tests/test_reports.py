@@ -399,4 +399,4 @@ def test_chart_coordinates_stay_numbers_in_languages_with_a_decimal_comma(client
         client.cookies["django_language"] = "fr"
         page = client.get(reverse("reports:dashboard", kwargs={"center": "ANK"})).content.decode()
     coordinates = re.findall(r' (?:x|y|width|height)="([^"]*)"', page.split("<svg", 1)[1])
-    assert coordinates and all(re.fullmatch(r"-?\d+(\.\d+)?", c) for c in coordinates)
+    assert coordinates and all(re.fullmatch(r"-?\d+(\.\d+)?%?", c) for c in coordinates)
