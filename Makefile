@@ -30,6 +30,7 @@ run: demo serve
 
 ## The whole test suite (SQLite by default; PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set).
 test: install
+	test -f node_modules/axe-core/axe.min.js || npm ci --no-audit --no-fund
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 ## Celery worker and beat, for DATABASE_URL + REDIS_URL set-ups.

@@ -401,8 +401,64 @@ def chromium():
 
 @pytest.fixture
 def page(chromium, live_server):
-    context = chromium.new_context(base_url=live_server.url, locale="en-GB")
+    # A common laptop screen: the navigation must fit it on one line (tests/test_browser_layout.py).
+    context = chromium.new_context(
+        base_url=live_server.url, locale="en-GB", viewport={"width": 1280, "height": 800}
+    )
     context.set_default_timeout(15_000)
     page = context.new_page()
     yield page
     context.close()
+
+
+# ---------------------------------------------------------------- accessibility (WCAG 2.1 AA)
+# axe-core comes from npm (package.json; `make test` and CI run `npm ci`), injected into the page under test.
+AXE_PATH = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+AXE_FAILING_IMPACTS = {"serious", "critical"}
+# Two best-practice rules outside the WCAG tags, failing at any impact: every table header says what its column
+# holds, and every page has a main heading (assert_accessible also wants exactly one h1).
+AXE_REQUIRED_RULES = ["empty-table-header", "page-has-heading-one"]
+
+
+def axe_violations(page) -> list[dict]:
+    """Run axe-core on the page as it is now; every WCAG 2.0/2.1 A and AA violation, whatever its impact."""
+    if not AXE_PATH.exists():
+        require_in_ci(f"axe-core is not installed ({AXE_PATH} is missing: run `npm ci`)")
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        # Not page.add_script_tag: our Content-Security-Policy blocks inline scripts, as it should.
+        # The DevTools protocol's evaluate is not subject to it, so the policy under test stays on.
+        page.evaluate(AXE_PATH.read_text(encoding="utf-8") + "\n;true")
+    result = page.evaluate(
+        """([tags, rules]) => axe.run(document, {
+            runOnly: {type: 'tag', values: tags},
+            rules: Object.fromEntries(rules.map(rule => [rule, {enabled: true}])),
+            resultTypes: ['violations'],
+        })""",
+        [AXE_TAGS, AXE_REQUIRED_RULES],
+    )
+    return result["violations"]
+
+
+def assert_accessible(page):
+    """Fail on every serious or critical WCAG 2.1 AA violation axe-core finds (and on the required rules at any
+    impact), naming rule, impact and the offending nodes; and unless the page has exactly one h1."""
+    failing = [
+        v for v in axe_violations(page) if v["impact"] in AXE_FAILING_IMPACTS or v["id"] in AXE_REQUIRED_RULES
+    ]
+    headings = page.locator("h1").count()
+    if failing or headings != 1:
+        lines = [f"{page.url}: {len(failing)} accessibility violation(s), {headings} h1 (one wanted)"]
+        for violation in failing:
+            lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
+            for node in violation["nodes"][:10]:
+                lines.append(
+                    f"    {' '.join(map(str, node['target']))}: {node['failureSummary'].splitlines()[-1].strip()}"
+                )
+        pytest.fail("\n".join(lines))
+
+
+def assert_no_horizontal_scroll(page):
+    """The page fits the window's width: nothing to scroll sideways to."""
+    scroll_width, inner_width = page.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]")
+    assert scroll_width <= inner_width, f"{page.url}: {scroll_width} px wide in a {inner_width} px window"

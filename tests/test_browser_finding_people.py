@@ -5,6 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from beneficiaries.tests.factories import BeneficiaryFactory
+from conftest import assert_accessible
 from tests.test_browser_foundation import log_in
 from tests.test_browser_registration import answer_consent, fill_person
 
@@ -30,6 +31,7 @@ def test_searching_a_common_given_name_shows_exact_matches_first(page, world):
     page.goto("/c/ANK/people/?q=Mohammed")
     rows = page.locator("table tbody tr")
     expect(rows.first).to_contain_text("Mohammed")
+    assert_accessible(page)
     names = [rows.nth(i).locator("td").nth(1).inner_text() for i in range(rows.count())]
     firsts = [n.split()[0] for n in names]
     mahmouds = [i for i, n in enumerate(firsts) if n in {"Mahmoud", "Mahmut"}]
@@ -54,7 +56,9 @@ def test_reception_types_a_returning_person_in_arabic_and_opens_the_right_record
     page.get_by_role("button", name="Save registration").click()
     warning = page.get_by_test_id("duplicate-warning")
     expect(warning).to_contain_text(returning.registration_number)
+    assert_accessible(page)
     row = warning.locator("tr", has_text=returning.registration_number)
     row.get_by_role("link", name="Open existing record").click()
     expect(page).to_have_url(f"/c/ANK/people/{returning.pk}/")
     expect(page.locator("h1")).to_contain_text("Youssef")
+    assert_accessible(page)

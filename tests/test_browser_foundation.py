@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from accounts.security import requires_two_factor
 from centers.tests.factories import TEST_PASSWORD
+from conftest import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -38,9 +39,10 @@ def test_reception_switches_to_arabic_and_logs_out(page, world):
     log_in(page, "ank_reception")
     expect(page.get_by_role("heading", name=re.compile("Ankara Community Centre"))).to_be_visible()
     expect(page.locator("html")).to_have_attribute("dir", "ltr")
+    assert_accessible(page)
 
-    page.get_by_label("Language").select_option("ar")
-    page.get_by_role("button", name="Change language").click()
+    page.get_by_role("button", name="Language: English").click()
+    page.get_by_role("button", name=re.compile("^العربي")).click()
 
     html = page.locator("html")
     expect(html).to_have_attribute("dir", "rtl")
@@ -50,20 +52,24 @@ def test_reception_switches_to_arabic_and_logs_out(page, world):
     expect(page.get_by_role("button", name="تسجيل الخروج")).to_be_visible()
     # Bootstrap's RTL sheet really loaded: the body's text starts on the right.
     assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
+    assert_accessible(page)
 
     page.get_by_role("button", name="تسجيل الخروج").click()
     expect(page).to_have_url(re.compile(r"/accounts/login/"))
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    assert_accessible(page)
 
 
 def test_centre_manager_sets_up_two_factor_login_then_logs_in_with_a_recovery_code(page, world):
     # First login: password, then the set-up page with a QR code and the key typed into the "app".
     page.goto("/accounts/login/")
+    assert_accessible(page)
     page.fill("#id_username", "ank_center_manager")
     page.fill("#id_password", TEST_PASSWORD)
     page.press("#id_password", "Enter")
     expect(page.get_by_role("heading", name="Set up two-factor login")).to_be_visible()
     expect(page.locator(".qr svg")).to_be_visible()
+    assert_accessible(page)
     key = page.locator("code").inner_text().replace(" ", "")
     page.get_by_role("textbox", name=re.compile(r"^Code")).fill(
         current_code(base64.b32decode(key + "=" * (-len(key) % 8)))
@@ -71,6 +77,7 @@ def test_centre_manager_sets_up_two_factor_login_then_logs_in_with_a_recovery_co
     page.get_by_role("button", name="Confirm").click()
 
     expect(page.get_by_role("heading", name="Your recovery codes")).to_be_visible()
+    assert_accessible(page)
     recovery = page.locator("ul.font-monospace li").first.inner_text()
     page.get_by_role("link", name="I have written them down").click()
     expect(page.get_by_role("heading", name=re.compile("Ankara Community Centre"))).to_be_visible()
@@ -82,7 +89,9 @@ def test_centre_manager_sets_up_two_factor_login_then_logs_in_with_a_recovery_co
     page.fill("#id_password", TEST_PASSWORD)
     page.press("#id_password", "Enter")
     expect(page.get_by_role("heading", name="Two-factor login")).to_be_visible()
+    assert_accessible(page)
     page.get_by_role("textbox", name=re.compile(r"^Code")).fill(recovery)
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("heading", name=re.compile("Ankara Community Centre"))).to_be_visible()
     expect(page.get_by_text(re.compile("You used a recovery code; 9 are left"))).to_be_visible()
+    assert_accessible(page)

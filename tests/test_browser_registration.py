@@ -4,6 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from beneficiaries.models import Beneficiary
+from conftest import assert_accessible
 from tests.test_browser_foundation import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -31,7 +32,9 @@ def test_reception_registers_a_family_in_arabic_and_catches_a_duplicate(page, wo
     log_in(page, "ank_reception")
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
 
+    page.get_by_role("button", name="الأشخاص").click()
     page.get_by_role("link", name="تسجيل", exact=True).click()
+    assert_accessible(page)
     fill_person(page, "person", first="Mohammed", last="Hallak", original="محمد", sex="male", year=1985)
     page.select_option("#id_person-nationality", "SY")
     page.select_option("#id_person-population_group", "temporary_protection")
@@ -57,11 +60,13 @@ def test_reception_registers_a_family_in_arabic_and_catches_a_duplicate(page, wo
     page.get_by_role("button", name="حفظ التسجيل").click()
 
     expect(page.get_by_role("heading", name="Mohammed Hallak")).to_be_visible()
+    assert_accessible(page)
     for first, *_ in family:
         expect(page.get_by_role("link", name=f"{first} Hallak")).to_be_visible()
     amina = Beneficiary.objects.get(first_name="Amina")
 
     # The same woman comes back and is registered under a Turkish spelling.
+    page.get_by_role("button", name="الأشخاص").click()
     page.get_by_role("link", name="تسجيل", exact=True).click()
     fill_person(page, "person", first="Emine", last="Halak", sex="female", year=1988)
     page.select_option("#id_person-nationality", "SY")
@@ -72,14 +77,17 @@ def test_reception_registers_a_family_in_arabic_and_catches_a_duplicate(page, wo
     warning = page.get_by_test_id("duplicate-warning")
     expect(warning).to_be_visible()
     expect(warning).to_contain_text(amina.registration_number)
+    assert_accessible(page)
     warning.get_by_role("link", name="فتح السجل الموجود").click()
     expect(page).to_have_url(re.compile(rf"/c/ANK/people/{amina.pk}/$"))
+    assert_accessible(page)
     assert Beneficiary.objects.filter(first_name="Emine").count() == 0
 
     page.get_by_role("link", name="بطاقة التسجيل").click()
     card = page.get_by_test_id("registration-card")
     expect(card).to_contain_text(amina.registration_number)
     expect(card.locator("svg")).to_be_visible()
+    assert_accessible(page)
     page.evaluate("window.__printed = false; window.print = () => { window.__printed = true; }")
     page.get_by_role("button", name="طباعة").click()
     assert page.evaluate("window.__printed") is True

@@ -5,6 +5,7 @@ from django.conf import settings
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
+from conftest import assert_accessible
 from tests.test_browser_foundation import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -20,11 +21,15 @@ def report_worker(request):
 
 def test_centre_manager_requests_last_months_report_and_downloads_it(page, world, report_worker, tmp_path):
     log_in(page, "ank_center_manager")
-    page.get_by_role("link", name="Reports").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Centre ANK").click()
+    page.get_by_test_id("nav-items").get_by_role("link", name="Reports").click()
+    assert_accessible(page)
     page.get_by_role("button", name="Build the monthly report").click()
     expect(page).to_have_url(re.compile(r"/c/ANK/reports/\d+/$"))
     # The page refreshes itself while the worker builds; it never waits on the request.
     expect(page.get_by_test_id("report-status")).to_have_text("Done", timeout=60_000)
+    assert_accessible(page)
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download XLSX").click()
