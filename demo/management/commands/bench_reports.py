@@ -36,7 +36,7 @@ from listening.selectors import needs_offer
 from reports.dashboard import dashboard
 from reports.models import MonthlyReach
 from reports.reach import reach
-from reports.services import monthly_reach_store, report_tables
+from reports.services import _month_end, monthly_reach_store, report_tables
 from services.models import Need, ServiceCategory
 
 FIRST_MONTH = dt.date(2023, 11, 1)  # 36 months up to the report month
@@ -230,6 +230,51 @@ class Command(BaseCommand):
 
     # -- measurements --------------------------------------------------------------------------------------
 
+    def _downloads_and_page(self, start, end):
+        """The national report built once by the worker's code; then what a download costs (served from
+        storage), and the national dashboard rendered as a page (figures and template)."""
+        from django.template.loader import render_to_string
+        from django.test import RequestFactory
+
+        from reports.models import ReportRun
+        from reports.services import report_build, report_file, report_files_complete
+
+        ReportRun.objects.filter(scope="national", start=start).delete()
+        run = ReportRun.objects.create(center=None, start=start, end=_month_end(start))
+        started = time.perf_counter()
+        run = report_build(run_id=run.pk)
+        build_s = time.perf_counter() - started
+        started = time.perf_counter()
+        report_files_complete(run_id=run.pk)
+        others_s = time.perf_counter() - started
+        self.stdout.write(
+            f"\nNational report for {start:%B %Y}: built and stored in {build_s:.1f} s (CSV, HXL, PDF and XLSX in "
+            f"one language), the other three languages in {others_s:.1f} s, by the worker"
+        )
+        for fmt in ("pdf", "xlsx"):
+            for language in ("en", "ar"):
+                seconds, (_name, content) = _timed(
+                    lambda fmt=fmt, language=language: report_file(run=run, fmt=fmt, language=language), 20
+                )
+                self.stdout.write(
+                    f"  download {fmt.upper():4} {language}: {seconds * 1000:6.1f} ms ({len(content):,} bytes)"
+                    "   (target < 300 ms)"
+                )
+        request = RequestFactory().get("/national/dashboard/")
+        request.user = get_user_model().objects.get(username="bench")
+        request.center, request.center_roles = None, set()
+
+        def page():
+            return render_to_string(
+                "reports/dashboard.html", dashboard(center=None, today=end), request=request
+            )
+
+        page_s, html = _timed(page, 20)
+        self.stdout.write(
+            f"  national dashboard page (figures and HTML, {len(html):,} bytes): {page_s * 1000:6.0f} ms"
+            "   (target < 300 ms)"
+        )
+
     def _measure(self, centers, *, repeat: int):
         start, end = REPORT_MONTH, TODAY
         center_ids = [c.pk for c in centers]
@@ -260,12 +305,13 @@ class Command(BaseCommand):
             "\nDashboard, last 12 months (the current month counted live, closed months stored):"
         )
         self.stdout.write(
-            f"  national: {dash_s * 1000:6.0f} ms   one centre: {one_s * 1000:6.0f} ms   (target < 1 s)"
+            f"  national: {dash_s * 1000:6.0f} ms   one centre: {one_s * 1000:6.0f} ms   (target < 300 ms)"
         )
         self.stdout.write(
             f"  (all 12 months counted live: {live_s:.1f} s; storing 11 closed months: {store_s:.1f} s, "
             f"{store_s / 11:.1f} s a month for the nightly job)"
         )
+        self._downloads_and_page(start, end)
         self._outreach(centers[0], get_user_model().objects.get(username="bench"), end)
         year_start = (end - dt.timedelta(days=364)).replace(day=1)
         needs_s, result = _timed(lambda: needs_offer(center=centers[0], start=year_start, end=end), repeat)
