@@ -265,6 +265,8 @@ WORKER_HEARTBEAT_STALE_SECONDS = int(os.environ.get("WORKER_HEARTBEAT_STALE_SECO
 
 # In any downloadable disaggregated table, counts from 1 to this minus one appear as "<N".
 REPORT_SMALL_CELL_THRESHOLD = int(os.environ.get("REPORT_SMALL_CELL_THRESHOLD", "5"))
+# The data controller named in the cover letter of a subject-access document (KVKK): the national society.
+DATA_CONTROLLER_NAME = os.environ.get("DATA_CONTROLLER_NAME", "")
 MEDIA_ROOT = Path(
     os.environ.get("MEDIA_ROOT", BASE_DIR / "media")
 )  # private: served only through views that check access

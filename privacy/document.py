@@ -191,8 +191,8 @@ def document_language(*, person, requested: str | None, fallback: str) -> str:
 
 
 def controller_name() -> str:
-    # No setting names the controller yet (see the privacy report): DATA_CONTROLLER_NAME when it exists.
-    return getattr(settings, "DATA_CONTROLLER_NAME", "") or _(
+    # DATA_CONTROLLER_NAME names the national society; until it is set, the letter describes it.
+    return settings.DATA_CONTROLLER_NAME or _(
         "the Red Crescent society that runs the community centres"
     )
 

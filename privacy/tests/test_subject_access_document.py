@@ -214,3 +214,21 @@ def test_without_a_language_of_their_own_the_pdf_is_in_the_dpos(dpo, world):
 def test_the_detail_page_offers_the_persons_language(dpo, person):
     page = dpo.get(reverse("privacy:subject_detail", kwargs={"pk": person.pk})).content.decode()
     assert '<option value="ar" selected>' in page
+
+
+def test_the_pdf_a_person_is_handed_reads_as_the_document(dpo, person, world):
+    """The words of the PDF itself, read back as a reader would: the letter, the sections, no internal codes."""
+    import io
+
+    from pypdf import PdfReader
+
+    url = reverse("privacy:subject_export", kwargs={"pk": person.pk, "fmt": "pdf"})
+    content = dpo.get(url, {"lang": "en"}).content
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+    flat = " ".join(text.split())
+    assert "Dear Ahmad Ankarali" in flat and "Your rights" in flat
+    for title in _titles("en"):
+        assert " ".join(title.split()) in flat
+    assert "Needs an interpreter: No" in flat
+    for internal in INTERNAL:
+        assert internal not in flat
