@@ -47,7 +47,7 @@ lint: install
 ## Static security checks (bandit, medium and above) and known vulnerabilities in the pinned packages.
 ## SQL built from strings (B608) is checked by ruff's S608 instead, with its reviewed exceptions in ruff.toml.
 security: install
-	$(VENV)/bin/bandit -q -r config core centers accounts audit beneficiaries services cases listening finance reports privacy demo -x '*/tests/*,*/migrations/*' \
+	$(VENV)/bin/bandit -q -r config core centers accounts audit beneficiaries services cases listening finance messaging reports planning privacy demo -x '*/tests/*,*/migrations/*' \
 		--severity-level medium --skip B608
 	.ci/pip-audit
 

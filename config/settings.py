@@ -69,7 +69,9 @@ INSTALLED_APPS = [
     "cases",
     "listening",
     "finance",
+    "messaging",
     "reports",
+    "planning",
     "privacy",
     "demo",
 ]

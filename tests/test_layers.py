@@ -10,7 +10,8 @@ from pathlib import Path
 from django.conf import settings
 
 ROOT = Path(__file__).resolve().parent.parent
-# DESIGN.md, "Apps and layers", top to bottom. messaging/ and api/ come when they are built.
+# DESIGN.md, "Apps and layers", top to bottom; planning/ (planned centres and scenarios) reads reach and runway
+# from reports, so it sits below it. api/ comes when it is built.
 LAYERS = [
     "core",
     "centers",
@@ -21,7 +22,9 @@ LAYERS = [
     "cases",
     "listening",
     "finance",
+    "messaging",
     "reports",
+    "planning",
     "privacy",
     "demo",
     "config",
