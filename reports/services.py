@@ -394,7 +394,9 @@ def report_content(
     # The document names the centres open then: open now, or closed since with figures in the period.
     active = {k[0] for k in reached.totals} | set(costs) | set(ytd_costs) | set(reached.new_registrations)
     names = {
-        pk: (code, name) for pk, code, name, status in rows if status == Center.Status.OPEN or pk in active
+        pk: (code, name)
+        for pk, code, name, status in rows
+        if center is not None or status == Center.Status.OPEN or pk in active
     }
     named_tables = exports.tables(
         reach=reached,

@@ -224,3 +224,14 @@ def test_build_report_writes_the_pdf_in_the_language_asked(world, tmp_path):
     )  # fmt: skip
     with translation.override("fr"):
         assert _("Definitions") in _pdf_text(output.read_bytes())
+
+
+def test_a_closed_centre_s_report_of_a_quiet_month_still_names_it(world):
+    center = world.centers["IST"]
+    center.status = center.Status.CLOSED
+    center.save()
+    _tables, data = report_content(center=center, start=dt.date(2025, 3, 1), end=dt.date(2025, 3, 31))
+    with translation.override("en"):
+        doc = document(data)
+    assert doc.scope == center.name and doc.headline[0][1] == "0"
+    assert _pdf_text(render.to_pdf(data, "en")).count(center.name) >= 1
