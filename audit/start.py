@@ -35,7 +35,9 @@ def _dpo(center, user) -> dict:
         "since": since,
         "days": ALERT_DAYS,
         "alert_counts": [(AuditEvent.Action(a), counts.get(a, 0)) for a in ALERTS],
-        "alerts": list(recent.filter(action__in=ALERTS).select_related("center").order_by("-at")[:SHOWN]),
+        "alerts": list(
+            recent.filter(action__in=ALERTS).select_related("actor", "center").order_by("-at")[:SHOWN]
+        ),
         "requests": list(AuditEvent.objects.filter(SUBJECT_REQUESTS).order_by("-at")[:SHOWN]),
     }
 

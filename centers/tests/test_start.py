@@ -155,7 +155,7 @@ def test_caseload_panel_shows_the_caseload_order_and_flags_only_its_head(client,
     assert order == sorted(order)
     assert "high risk, no next follow-up set" in page and "overdue" in page and "due today" in page
     assert "Later06x" in page and "Later07x" not in page  # the first ten; the rest one click away
-    assert "All 15 open cases" in page
+    assert "Full caseload (15)" in page
 
 
 def test_centre_manager_sees_the_centres_day_approvals_feedback_and_last_report(client, world):
