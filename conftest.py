@@ -440,15 +440,32 @@ def axe_violations(page) -> list[dict]:
     return result["violations"]
 
 
+# A field in error (aria-invalid) must name its error message with aria-describedby (a group of radios or boxes:
+# their fieldset does), and every id so named must exist.
+UNTIED_ERRORS = """() => {
+  const described = element => (element.getAttribute('aria-describedby') || '').split(/\\s+/).filter(Boolean)
+    .map(id => document.getElementById(id));
+  const broken = [...document.querySelectorAll('[aria-describedby]')].filter(e => described(e).some(d => !d));
+  const untied = [...document.querySelectorAll('[aria-invalid=true]')].filter(field => {
+    const holders = [field, field.closest('fieldset[aria-describedby]')].filter(Boolean);
+    return !holders.some(holder => described(holder).some(d => d && d.textContent.trim()));
+  });
+  return [...broken, ...untied].map(e => e.id || e.name || e.outerHTML.slice(0, 80));
+}"""
+
+
 def assert_accessible(page):
     """Fail on every serious or critical WCAG 2.1 AA violation axe-core finds (and on the required rules at any
-    impact), naming rule, impact and the offending nodes; and unless the page has exactly one h1."""
+    impact), naming rule, impact and the offending nodes; unless the page has exactly one h1; and on a field in
+    error whose message is not tied to it."""
     failing = [
         v for v in axe_violations(page) if v["impact"] in AXE_FAILING_IMPACTS or v["id"] in AXE_REQUIRED_RULES
     ]
     headings = page.locator("h1").count()
-    if failing or headings != 1:
+    untied = page.evaluate(UNTIED_ERRORS)
+    if failing or headings != 1 or untied:
         lines = [f"{page.url}: {len(failing)} accessibility violation(s), {headings} h1 (one wanted)"]
+        lines += [f"- field in error not described by its error message: {field}" for field in untied]
         for violation in failing:
             lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
             for node in violation["nodes"][:10]:
