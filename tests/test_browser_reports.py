@@ -4,6 +4,7 @@ import pytest
 from django.conf import settings
 from openpyxl import load_workbook
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from conftest import assert_accessible
 from tests.test_browser_foundation import log_in
@@ -32,9 +33,17 @@ def test_centre_manager_requests_last_months_report_and_downloads_it(page, world
     assert_accessible(page)
 
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="Download XLSX").click()
+        page.get_by_role("link", name="Report (PDF)").click()
+    pdf = tmp_path / download_info.value.suggested_filename
+    download_info.value.save_as(pdf)
+    assert pdf.name.endswith("-en.pdf")
+    text = "\n".join(p.extract_text() for p in PdfReader(pdf).pages)
+    assert "Monthly report: people reached and cost per person" in text and "Ankara" in text
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Tables (XLSX)").click()
     saved = tmp_path / download_info.value.suggested_filename
     download_info.value.save_as(saved)
     assert saved.suffix == ".xlsx"
     book = load_workbook(saved)
-    assert "People reached" in book.sheetnames and "Definitions" in book.sheetnames
+    assert "Reach and cost" in book.sheetnames and "Definitions" in book.sheetnames
