@@ -1,0 +1,147 @@
+"""Reads for planning: plans, scenarios, and the observed rates and exchange rates a projection starts from.
+
+"Comparable centres" are every open centre with register marks in the last twelve full months: a planned
+centre offers the same six categories as they do, so each category's attendance and repeat rates are those
+centres' pooled rates (people, not centres, weigh). A category nobody ran falls back on the defaults of
+planning.projection.Rates, and the page says so.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import Avg, Count, Prefetch, Q
+from django.db.models.functions import TruncMonth
+
+from centers.models import Center
+from finance.models import ExchangeRate
+from reports.costs import runway
+from services.models import Attendance
+
+from .models import CenterPlan, PlannedActivity, Scenario, ScenarioOpening
+from .projection import Baseline, Money, PlanInput, Projection, Rates, add_months, project
+
+RATE_PLACES = Decimal("0.0001")
+
+
+def planned_centers():
+    """Planned centres with their plan, and the centres opened from a plan: three queries at most."""
+    return (
+        Center.objects.filter(Q(status=Center.Status.PLANNED) | Q(plan__isnull=False))
+        .select_related("plan")
+        .annotate(n_activities=Count("plan__activities", distinct=True))
+        .order_by("status", "code")
+    )
+
+
+def plans_for(*, center_ids) -> dict:
+    """{centre id: CenterPlan} with everything a projection reads, in four queries."""
+    plans = (
+        CenterPlan.objects.filter(center_id__in=center_ids)
+        .select_related("center")
+        .prefetch_related(
+            Prefetch("activities", queryset=PlannedActivity.objects.select_related("category")),
+            "staff",
+            "costs",
+        )
+    )
+    return {plan.center_id: plan for plan in plans}
+
+
+def plan_input(plan: CenterPlan) -> PlanInput:
+    monthly = [Money(s.funding_source_id, s.monthly_cost * s.count, s.currency) for s in plan.staff.all()]
+    monthly += [Money(c.funding_source_id, c.amount, c.currency) for c in plan.costs.all() if not c.one_off]
+    return PlanInput(
+        center_id=plan.center_id,
+        code=plan.center.code,
+        activities=tuple((a.category.code, a.capacity) for a in plan.activities.all()),
+        monthly=tuple(monthly),
+        one_off=tuple(
+            Money(c.funding_source_id, c.amount, c.currency) for c in plan.costs.all() if c.one_off
+        ),
+    )
+
+
+def observed_rates(*, today: dt.date) -> Rates:
+    """Attendance and repeat rates per category in the comparable centres over the last twelve full months."""
+    end = today.replace(day=1)
+    start = add_months(end, -12)
+    marks = Attendance.objects.filter(
+        session__activity__center__status=Center.Status.OPEN, session__date__gte=start, session__date__lt=end
+    )
+    attendance = {
+        row["session__activity__category__code"]: (Decimal(row["present"]) / row["n"]).quantize(RATE_PLACES)
+        for row in marks.values("session__activity__category__code")
+        .order_by()
+        .annotate(n=Count("id"), present=Count("id", filter=Q(present=True)))
+        if row["n"]
+    }
+    seen = set(
+        marks.filter(present=True)
+        .annotate(month=TruncMonth("session__date"))
+        .values_list("beneficiary_id", "session__activity__category__code", "month")
+        .distinct()
+    )
+    months_of = defaultdict(int)
+    repeated = defaultdict(int)
+    for person, category, month in seen:
+        month = month if isinstance(month, dt.date) else month.date()
+        if month == start:
+            continue  # the month before it is outside the window: it cannot tell
+        months_of[category] += 1
+        if (person, category, add_months(month, -1)) in seen:
+            repeated[category] += 1
+    repeat = {c: (Decimal(repeated[c]) / n).quantize(RATE_PLACES) for c, n in months_of.items() if n}
+    codes = tuple(marks.values_list("session__activity__center__code", flat=True).order_by().distinct())
+    return Rates(attendance=attendance, repeat=repeat, centers=tuple(sorted(codes)))
+
+
+def exchange_rates(*, today: dt.date) -> dict:
+    """{currency: average units per USD of the last three months}."""
+    this_month = today.replace(day=1)
+    rows = (
+        ExchangeRate.objects.filter(month__gte=add_months(this_month, -3), month__lt=this_month)
+        .values("currency")
+        .order_by()
+        .annotate(avg=Avg("per_usd"))
+    )
+    return {row["currency"]: Decimal(row["avg"]).quantize(RATE_PLACES) for row in rows if row["avg"]}
+
+
+def baselines(*, today: dt.date) -> list[Baseline]:
+    return [
+        Baseline(r["source"].pk, r["source"].name, r["left_usd"], r["monthly_usd"])
+        for r in runway(today=today)
+    ]
+
+
+def scenario_projection(*, openings: list, today: dt.date) -> Projection:
+    """``openings``: [(Center, opening month)]. A constant number of queries, whatever the centres."""
+    plans = plans_for(center_ids=[center.pk for center, _m in openings])
+    inputs = [(plan_input(plans[c.pk]), month) for c, month in openings if c.pk in plans]
+    return project(
+        start=today,
+        openings=inputs,
+        rates=observed_rates(today=today),
+        fx=exchange_rates(today=today),
+        baselines=baselines(today=today),
+    )
+
+
+def scenario_list():
+    return Scenario.objects.select_related("created_by").prefetch_related(
+        Prefetch("openings", queryset=ScenarioOpening.objects.select_related("center"))
+    )
+
+
+def scenario_openings(scenario: Scenario) -> list:
+    return [(o.center, o.month) for o in scenario.openings.all()]
+
+
+def planned_offer(*, center: Center) -> list[PlannedActivity]:
+    """The planned activities of a planned centre, for listening's needs versus offer."""
+    return list(
+        PlannedActivity.objects.filter(plan__center=center)
+        .select_related("category")
+        .order_by("category__code", "name")
+    )
