@@ -26,6 +26,7 @@ def search_page(client, q, page=1):
 def names_in(page: str) -> list[str]:
     """The names of the result rows, in order (the cell after the number), with a weak label as "~"."""
     rows = re.findall(r"</a></td>\s*<td>(.*?)</td>", page, re.S)
+    rows = [re.sub(r"</?bdi[^>]*>", "", r) for r in rows]  # each name sits in its own <bdi>
     return [
         re.sub(r"\s+", " ", re.sub(r"<span[^>]*weak-match[^>]*>.*?</span>", "~", r)).strip() for r in rows
     ]
