@@ -3,7 +3,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from centers.models import Center, Membership
-from centers.permissions import perms_for_roles
+from centers.permissions import PLANNED_CENTER_PERMS, perms_for_roles
 
 
 class CenterScopeMiddleware:
@@ -42,4 +42,6 @@ class CenterScopeMiddleware:
             raise Http404 from None
         request.center_roles = roles
         request.center_perms = perms_for_roles(roles)
+        if request.center.status == Center.Status.PLANNED:
+            request.center_perms &= PLANNED_CENTER_PERMS
         return None

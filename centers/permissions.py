@@ -43,6 +43,7 @@ class Perm(StrEnum):
     VIEW_SENSITIVE_FEEDBACK = "view_sensitive_feedback"  # e.g. staff misconduct
     # National pages, outside any centre.
     VIEW_NATIONAL_REPORTS = "view_national_reports"  # the nation's dashboard and reports: aggregates only
+    PLAN_NETWORK = "plan_network"  # planned centres, their plans, scenarios, opening a centre
     VIEW_AUDIT_TRAIL = "view_audit_trail"  # the audit trail and the access log
     HANDLE_SUBJECT_REQUESTS = "handle_subject_requests"  # subject-access export and anonymisation
 
@@ -85,7 +86,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
         | {Perm.VIEW_FEEDBACK, Perm.ANSWER_FEEDBACK, Perm.VIEW_SENSITIVE_FEEDBACK}
     ),
     Role.NATIONAL_MANAGER: frozenset(
-        {Perm.VIEW_CENTER, Perm.VIEW_REPORTS, Perm.VIEW_NEEDS, Perm.VIEW_NATIONAL_REPORTS}
+        {Perm.VIEW_CENTER, Perm.VIEW_REPORTS, Perm.VIEW_NEEDS, Perm.VIEW_NATIONAL_REPORTS, Perm.PLAN_NETWORK}
     ),
     # The DPO reads feedback (complaints of misconduct included) but does not answer it.
     Role.DATA_PROTECTION_OFFICER: frozenset(
@@ -93,6 +94,11 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
         | {Perm.VIEW_AUDIT_TRAIL, Perm.HANDLE_SUBJECT_REQUESTS}
     ),
 }
+
+
+# A planned centre has nobody to serve yet: its staff listen (outreach visits, needs interviews, the offline
+# form, needs versus the plan) and do nothing else until it opens.
+PLANNED_CENTER_PERMS = frozenset({Perm.VIEW_CENTER, Perm.VIEW_NEEDS, Perm.RECORD_OUTREACH})
 
 
 def perms_for_roles(roles) -> frozenset[Perm]:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("privacy.urls")),
     path("", include("reports.urls")),
+    path("", include("planning.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     # Everything under /c/<center>/ is scoped to that centre by CenterScopeMiddleware.
@@ -19,4 +20,6 @@ urlpatterns = [
     path("c/<str:center>/", include("cases.urls")),
     path("c/<str:center>/", include("listening.urls")),
     path("c/<str:center>/", include("finance.urls")),
+    path("c/<str:center>/", include("messaging.urls")),
+    path("", include("messaging.webhook_urls")),
 ]

@@ -58,6 +58,16 @@ def count_reach_with(counter: Callable) -> None:
     _reach = counter
 
 
+_planned_offer: Callable | None = None
+
+
+def plan_offer_with(provider: Callable) -> None:
+    """Called by PlanningConfig.ready() with planning.selectors.planned_offer: a planned centre's offer is its
+    plan (planned activities with their capacity), since nothing runs there yet."""
+    global _planned_offer
+    _planned_offer = provider
+
+
 def reach(**kwargs):
     if _reach is None:
         raise RuntimeError("Reach is counted by the reports app: add it to INSTALLED_APPS.")
@@ -121,6 +131,7 @@ class NeedsOffer:
     full_courses: list = field(default_factory=list)
     gaps: list = field(default_factory=list)  # sentences
     feedback: dict = field(default_factory=dict)  # kind -> received in the period
+    planned: bool = False  # a planned centre: the offer is its plan
 
 
 def needs_ranking(*, center: Center, start: dt.date, end: dt.date) -> tuple[int, int, list[NeedRow]]:
@@ -197,11 +208,15 @@ def needs_offer(*, center: Center, start: dt.date, end: dt.date) -> NeedsOffer:
     counted = visits.aggregate(n=Count("id"), households=Coalesce(Sum("households_visited"), Value(0)))
     result.visits, result.households = counted["n"], counted["households"]
 
-    activities = list(
-        activity_list(center=center)
-        .filter(starts_on__lte=end, ends_on__gte=start)
-        .order_by("category__code", "name")
-    )
+    if center.status == Center.Status.PLANNED and _planned_offer is not None:
+        activities = _planned_offer(center=center)
+        result.planned = True
+    else:
+        activities = list(
+            activity_list(center=center)
+            .filter(starts_on__lte=end, ends_on__gte=start)
+            .order_by("category__code", "name")
+        )
     used = {
         r["session__activity__need"]: r["people"]
         for r in Attendance.objects.filter(
@@ -246,7 +261,15 @@ def _gaps(result: NeedsOffer) -> list[str]:
         if not row.frequent:
             continue
         said = {"need": row.label, "n": row.mentions, "asked": result.interviews, "rank": row.rank}
-        if not row.activities:
+        if not row.activities and result.planned:
+            gaps.append(
+                _(
+                    "%(need)s: named by %(n)d of %(asked)d people asked (rank %(rank)d), and nothing in the plan "
+                    "answers it."
+                )
+                % said
+            )
+        elif not row.activities:
             gaps.append(
                 _(
                     "%(need)s: named by %(n)d of %(asked)d people asked (rank %(rank)d), and no activity answers it."

@@ -6,3 +6,15 @@ class PlanningConfig(AppConfig):
 
     default_auto_field = "django.db.models.BigAutoField"
     name = "planning"
+
+    def ready(self):
+        from audit import recorder
+        from listening import selectors as listening
+
+        for name in ("CenterPlan", "PlannedActivity", "PlannedStaff", "PlannedCost", "Scenario"):
+            recorder.register(f"planning.{name}", label=f"planning.{name.lower()}")
+
+        from . import selectors
+
+        # Listening sits above planning: it sets a planned centre's needs against the plan through this hook.
+        listening.plan_offer_with(selectors.planned_offer)

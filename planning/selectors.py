@@ -10,12 +10,14 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Avg, Count, Prefetch, Q
+from django.db.models import Avg, Count, Prefetch, Q, Sum
 from django.db.models.functions import TruncMonth
 
 from centers.models import Center
-from finance.models import ExchangeRate
-from reports.costs import runway
+from core.counting import ALL
+from finance.models import CostEntry, ExchangeRate
+from reports.costs import _usd, runway
+from reports.reach import reach_by_month
 from services.models import Attendance
 
 from .models import CenterPlan, PlannedActivity, Scenario, ScenarioOpening
@@ -145,3 +147,50 @@ def planned_offer(*, center: Center) -> list[PlannedActivity]:
         .select_related("category")
         .order_by("category__code", "name")
     )
+
+
+FIRST_MONTHS = 6
+
+
+def plan_vs_actual(*, center: Center, today: dt.date) -> dict | None:
+    """The plan's reach and cost beside the centre's actual ones for its first months (to this month).
+    None when the centre has no plan or has not opened. A constant number of queries."""
+    plan = plans_for(center_ids=[center.pk]).get(center.pk)
+    if plan is None or center.status == Center.Status.PLANNED or not center.opened_on:
+        return None
+    opening = center.opened_on.replace(day=1)
+    months = [
+        add_months(opening, i) for i in range(FIRST_MONTHS) if add_months(opening, i) <= today.replace(day=1)
+    ]
+    if not months:
+        return {"plan": plan, "rows": []}
+    rates, fx = observed_rates(today=today), exchange_rates(today=today)
+    projection = project(
+        start=opening, openings=[(plan_input(plan), opening)], rates=rates, fx=fx, baselines=[]
+    )
+    end = add_months(months[-1], 1) - dt.timedelta(days=1)
+    reached = reach_by_month(start=opening, end=end, center_ids=[center.pk])
+    costs = monthly_costs_usd(center=center, start=opening, end=end)
+    rows = []
+    for month, planned in zip(months, projection.rows, strict=False):
+        rows.append(
+            {
+                "month": month,
+                "planned_reach": planned.people,
+                "actual_reach": reached.get((month, center.pk, ALL), 0),
+                "planned_cost": planned.cost_usd,
+                "actual_cost": costs.get(month),
+            }
+        )
+    return {"plan": plan, "rows": rows}
+
+
+def monthly_costs_usd(*, center: Center, start: dt.date, end: dt.date) -> dict:
+    """{month: USD} of the centre's recorded costs, each at its month's rate (reports.costs)."""
+    rows = (
+        _usd(CostEntry.objects.in_center(center).filter(month__gte=start, month__lte=end))
+        .values("month")
+        .order_by()
+        .annotate(total=Sum("usd"))
+    )
+    return {row["month"]: row["total"] for row in rows}
