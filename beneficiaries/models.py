@@ -73,6 +73,13 @@ class ConsentScope(models.TextChoices):
     PHOTO = "photo", _("Photographs")
 
 
+# Consent to be contacted by SMS or WhatsApp (issue 19) is recorded with the channel and language the person
+# chose, on its own page (messaging), so it is a choice of Consent.scope but not a question of the
+# registration form that walks ConsentScope.
+CONTACT_SCOPE = "contact"
+CONSENT_SCOPE_CHOICES = [*ConsentScope.choices, (CONTACT_SCOPE, _("Contact by SMS or WhatsApp"))]
+
+
 class RegistrationCounter(models.Model):
     """The last registration number issued per centre and year.
 
@@ -333,7 +340,7 @@ class Consent(models.Model):
     """One answer per scope; a withdrawal is recorded, never deleted."""
 
     beneficiary = models.ForeignKey(Beneficiary, on_delete=models.CASCADE, related_name="consents")
-    scope = models.CharField(_("scope"), max_length=32, choices=ConsentScope)
+    scope = models.CharField(_("scope"), max_length=32, choices=CONSENT_SCOPE_CHOICES)
     given = models.BooleanField(_("consent given"))
     given_by_head = models.BooleanField(_("answered by the head of household"), default=False)
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)

@@ -6,3 +6,11 @@ class MessagingConfig(AppConfig):
 
     default_auto_field = "django.db.models.BigAutoField"
     name = "messaging"
+
+    def ready(self):
+        from audit import recorder
+
+        for name in ("ContactPreference", "Message", "Broadcast"):
+            recorder.register(f"messaging.{name}", label=f"messaging.{name.lower()}")
+
+        from . import panels, receivers  # noqa: F401 - register on import

@@ -22,6 +22,7 @@ from services.models import (
     ServiceDelivery,
     Session,
 )
+from services.signals import places_offered
 
 # ---------------------------------------------------------------- activities
 
@@ -205,6 +206,8 @@ def _offer_freed_places(activity: Activity, by) -> list[Enrollment]:
     for enrollment in offered:
         enrollment.status, enrollment.status_changed_at, enrollment.by = Enrollment.Status.OFFERED, now, by
     Enrollment.objects.bulk_update(offered, ["status", "status_changed_at", "by"])
+    if offered:
+        places_offered.send(sender=Enrollment, enrollments=offered)
     return offered
 
 

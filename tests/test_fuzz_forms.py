@@ -31,6 +31,8 @@ FORM_PAGES = [
     "beneficiaries:merge",
     "beneficiaries:register",
     "cases:close_request",
+    "messaging:broadcast",
+    "messaging:contact",
     "cases:follow_up_add",
     "cases:goal_add",
     "cases:note_add",
@@ -175,13 +177,15 @@ GLOBAL_FORMS = {
     "two_factor_setup": ("center_manager", None),
     "two_factor_verify": ("center_manager", None),
     "privacy:subject_anonymise": ("data_protection_officer", "privacy:subject_detail"),
+    "planning:center_create": ("national_manager", None),
+    "planning:scenario": ("national_manager", None),
 }
 
 
 def _global_target(client, world, name):
     """Log in as GLOBAL_FORMS says; return the URL to post to and the forms of the page that shows it."""
     role, page = GLOBAL_FORMS[name]
-    if role == "data_protection_officer":
+    if role in ("data_protection_officer", "national_manager"):
         client.force_login(world.user(None, role))
     elif role == "center_manager":
         manager = world.user("ANK", role)

@@ -55,6 +55,10 @@ CENTER_URLS = {
     "finance:cost_edit": Rule(allowed={"center_manager"}, objects={"pk": "costs"}),
     "finance:cost_delete": Rule(allowed={"center_manager"}, objects={"pk": "costs"}, method="post", ok=302),
     "finance:costs_import_job": Rule(allowed={"center_manager"}, objects={"pk": "cost_imports"}),
+    "messaging:outbox": Rule(allowed={"center_manager"}),
+    "messaging:broadcast": Rule(allowed={"center_manager"}),
+    "messaging:preview": Rule(allowed={"center_manager"}),
+    "messaging:contact": Rule(allowed=FRONT_DESK, objects={"pk": "people"}),
     "beneficiaries:search": Rule(allowed=READ_PEOPLE),
     "beneficiaries:lookup": Rule(allowed=READ_PEOPLE),
     "beneficiaries:register": Rule(allowed=FRONT_DESK),
@@ -111,6 +115,7 @@ CENTER_URLS = {
     "cases:caseload": Rule(allowed=VIEW_CASES),
     "cases:supervision": Rule(allowed=VIEW_CASES),
     "cases:partners": Rule(allowed=VIEW_CASES),
+    "planning:plan_actual": Rule(allowed=REPORTS),
     "reports:index": Rule(allowed=REPORTS),
     "reports:dashboard": Rule(allowed=REPORTS),
     "reports:run": Rule(allowed=REPORTS, objects={"pk": "report_runs"}),
@@ -166,6 +171,13 @@ GLOBAL_ROLE_URLS = {
     "privacy:subject_detail": GlobalRule(allowed=DPO, kwargs={"pk": "person"}, denied=404),
     "privacy:subject_export": GlobalRule(allowed=DPO, kwargs={"pk": "person", "fmt": "json"}, denied=404),
     "privacy:subject_anonymise": GlobalRule(allowed=DPO, kwargs={"pk": "person"}, method="post", denied=404),
+    "planning:centers": GlobalRule(allowed=NATIONAL),
+    "planning:center_create": GlobalRule(allowed=NATIONAL),
+    "planning:center_edit": GlobalRule(allowed=NATIONAL, kwargs={"code": "planned"}),
+    "planning:center_open": GlobalRule(allowed=NATIONAL, kwargs={"code": "planned"}, method="post", ok=302),
+    "planning:scenario": GlobalRule(allowed=NATIONAL),
+    "planning:scenario_detail": GlobalRule(allowed=NATIONAL, kwargs={"pk": "planning:scenario"}),
+    "planning:compare": GlobalRule(allowed=NATIONAL),
     "reports:national_dashboard": GlobalRule(allowed=NATIONAL),
     "reports:national_reports": GlobalRule(allowed=NATIONAL),
     "reports:national_report": GlobalRule(allowed=NATIONAL, kwargs={"pk": "reports:national_report"}),
@@ -185,6 +197,8 @@ GLOBAL_URLS = {
     "two_factor_verify": "the user's own second factor (tested in centers/tests/test_security.py)",
     "two_factor_recovery_codes": "the user's own recovery codes, in a verified session only (tested in test_security)",
     "set_language": "a cookie",
+    "messaging_hooks:twilio_status": "the provider's delivery receipts: signed, 403 unsigned (messaging/tests)",
+    "messaging_hooks:twilio_inbound": "replies to messages (STOP): signed, 403 unsigned (messaging/tests)",
 }
 
 
@@ -224,6 +238,10 @@ def _global_url(world, name):
         kwargs["pk"] = world.people["ANK"].pk
     elif kwargs.get("pk") == "reports:national_report":
         kwargs["pk"] = world.report_runs["national"].pk
+    elif kwargs.get("pk") == "planning:scenario" or kwargs.get("code") == "planned":
+        from planning.tests.factories import planned_center, scenario
+
+        kwargs.update({"pk": scenario(world).pk} if "pk" in kwargs else {"code": planned_center().code})
     return reverse(name, kwargs=kwargs)
 
 
