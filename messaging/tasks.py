@@ -28,8 +28,12 @@ def send_message(self, message_id: int) -> str:
         if self.request.retries >= self.max_retries:
             # A visible failed state, not a lost message.
             return services.message_fail(message_id=message_id, error=str(exc)).status
-        # 1 min, 2 min, 4 min… (capped): the provider gets time to come back.
-        raise self.retry(exc=exc, countdown=min(60 * 2**self.request.retries, 3600)) from exc
+        # 1 min, 2 min, 4 min… (capped): the provider gets time to come back. Run eagerly (no broker),
+        # Celery re-applies a returned Retry at once, where a raised one would escape to the caller.
+        countdown = min(60 * 2**self.request.retries, 3600)
+        if self.request.is_eager:
+            return self.retry(exc=exc, countdown=countdown, throw=False)
+        raise self.retry(exc=exc, countdown=countdown) from exc
     return message.status
 
 
