@@ -7,6 +7,7 @@ is still queued at once, and sending checks the consent again.
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 
 import phonenumbers
 from django.conf import settings
@@ -572,7 +573,9 @@ def month_cost_record(*, center: Center, month: dt.date):
     month = month.replace(day=1)
     start, end = month_bounds(month)
     sent = Message.objects.in_center(center).charged().filter(sent_at__gte=start, sent_at__lt=end)
-    total = sent.aggregate(total=Sum("cost_usd"))["total"] or 0
+    total = Decimal(sent.aggregate(total=Sum("cost_usd"))["total"] or 0).quantize(
+        Decimal("0.01"), ROUND_HALF_UP
+    )
     count = sent.count()
     note = _("SMS and WhatsApp messages: %(count)d") % {"count": count}
     with transaction.atomic():
