@@ -22,7 +22,6 @@ declare(
         export_exclude=("dedup_key",),
         # The row stays for the month's count and cost; who it went to and what it said go.
         erase={"to": "", "text": "", "provider_id": ""},
-        count_as="messages",
         keeps="the message's date, status and cost: the centre's costs count them",
     )
 )
