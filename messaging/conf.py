@@ -4,6 +4,7 @@ Credentials come from the environment only; nothing here is a secret.
 """
 
 import os
+from pathlib import Path
 
 from django.conf import settings
 
@@ -18,7 +19,8 @@ def backend_path() -> str:
 
 
 def file_path() -> str:
-    return str(_setting("SMS_FILE_PATH", settings.BASE_DIR / "sent-messages.log"))
+    # Under the private MEDIA_ROOT (never served): tests move it to a temporary folder.
+    return str(_setting("SMS_FILE_PATH", "") or Path(settings.MEDIA_ROOT) / "sent-messages.log")
 
 
 def twilio_account_sid() -> str:

@@ -2,6 +2,7 @@
 
 import sys
 import uuid
+from pathlib import Path
 
 from django.utils import timezone
 
@@ -20,7 +21,9 @@ def _entry(message: Outgoing, provider_id: str) -> str:
 class FileBackend(Backend):
     def send(self, message: Outgoing) -> Sent:
         provider_id = f"FILE{uuid.uuid4().hex[:12]}"
-        with open(conf.file_path(), "a", encoding="utf-8") as out:
+        path = Path(conf.file_path())
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as out:
             out.write(_entry(message, provider_id))
         return Sent(provider_id=provider_id, status="delivered")
 

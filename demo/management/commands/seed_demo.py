@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from demo import cases, listening
 from demo import centers as centers_demo
+from demo import messaging as messaging_demo
 from demo import people as beneficiaries_demo
 from demo import reports as reports_demo
 from demo import services as services_demo
@@ -45,6 +46,8 @@ class Command(BaseCommand):
         costs = reports_demo.seed(rng=rng)
         if costs:
             self.stdout.write(f"Recorded {costs} monthly costs, exchange rates and two funding sources.")
+        for code, count in messaging_demo.seed(rng=rng).items():
+            self.stdout.write(f"Queued {count} messages to people of {code}: see {messaging_demo.where()}.")
 
         self.stdout.write(self.style.SUCCESS("Demo data ready. Log in at http://127.0.0.1:8000 with:"))
         for username, role, center in logins:
