@@ -55,7 +55,6 @@ def test_the_national_dashboard_fits_a_laptop_with_every_label_inside_its_chart(
     expect(page.locator("html")).to_have_attribute("dir", "rtl" if language == "ar" else "ltr")
     charts = page.locator('svg[data-testid="chart"]')
     expect(charts).to_have_count(4)
-    page.screenshot(path=f"/tmp/dashboard-{language}.png", full_page=True)
     assert page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth")
     assert page.evaluate(LABELS_OUTSIDE) == []
     # Months in reading order: the oldest month first in the page's direction.
