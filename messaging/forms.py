@@ -37,9 +37,6 @@ class BroadcastForm(SubmissionTokenForm):
         max_length=300,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_(
-            "For a notice from the centre. No case details: everyone in the audience reads the same."
-        ),
     )
 
     def __init__(self, *args, center, **kwargs):
