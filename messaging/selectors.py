@@ -14,11 +14,18 @@ OUTBOX_PAGE = 200
 
 
 def person_messages(*, person: Beneficiary, center: Center) -> dict:
-    """The profile panel: the contact consent, the preference and the last messages (3 queries)."""
+    """The profile panel: the last messages sent (1 query). The profile's list of consents already says
+    whether the person agreed to be contacted; the contact page shows the channel and language."""
+    return {
+        "sent_messages": list(Message.objects.filter(beneficiary=person).order_by("-created_at", "-pk")[:10])
+    }
+
+
+def contact_answer(*, person: Beneficiary) -> dict:
+    """The contact page: the answer recorded and the channel and language chosen."""
     return {
         "contact_consent": Consent.objects.filter(beneficiary=person, scope=CONTACT_SCOPE).first(),
         "contact_preference": ContactPreference.objects.filter(beneficiary=person).first(),
-        "sent_messages": list(Message.objects.filter(beneficiary=person).order_by("-created_at", "-pk")[:10]),
     }
 
 

@@ -113,7 +113,7 @@ def preview(request, center):
 @require_perm(Perm.REGISTER_BENEFICIARIES)
 def contact(request, center, pk):
     person = access_person(request, pk, active_only=True)
-    context = selectors.person_messages(person=person, center=request.center)
+    context = selectors.contact_answer(person=person)
     preference, consent = context["contact_preference"], context["contact_consent"]
     initial = {
         "channel": preference.channel if preference else "sms",
@@ -134,7 +134,9 @@ def contact(request, center, pk):
         messages.success(request, _("Answer recorded."))
         return redirect("beneficiaries:detail", center=request.center.code, pk=person.pk)
     phone_ok = services.phone_e164(person.phone) is not None
-    return render(request, "messaging/contact.html", {"form": form, "person": person, "phone_ok": phone_ok})
+    return render(
+        request, "messaging/contact.html", {"form": form, "person": person, "phone_ok": phone_ok, **context}
+    )
 
 
 # ---------------------------------------------------------------- the provider calls back

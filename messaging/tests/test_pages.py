@@ -202,14 +202,23 @@ def test_reception_records_consent_to_be_contacted_and_the_profile_shows_it(clie
     person.save()
     client.force_login(world.user("ANK", "reception"))
     url = reverse("messaging:contact", kwargs={"center": "ANK", "pk": person.pk})
+    profile_url = reverse("beneficiaries:detail", kwargs={"center": "ANK", "pk": person.pk})
+    assert "Has not agreed to receive messages." in client.get(url).content.decode()
     response = client.post(url, {"given": "yes", "channel": "whatsapp", "language": "tr"})
     assert response.status_code == 302
     assert Consent.objects.get(beneficiary=person, scope=CONTACT_SCOPE).is_active
-    profile = client.get(reverse("beneficiaries:detail", kwargs={"center": "ANK", "pk": person.pk}))
-    assert "Agreed to receive messages by WhatsApp, in Turkish." in profile.content.decode()
+    assert "Agreed to receive messages by WhatsApp, in Turkish." in client.get(url).content.decode()
+    assert "Contact by SMS or WhatsApp" in client.get(profile_url).content.decode()
     client.post(url, {"given": "no", "channel": "whatsapp", "language": "tr"})
-    profile = client.get(reverse("beneficiaries:detail", kwargs={"center": "ANK", "pk": person.pk}))
-    assert "Stopped messages on" in profile.content.decode()
+    assert "Stopped messages on" in client.get(url).content.decode()
+    consent = Consent.objects.get(beneficiary=person, scope=CONTACT_SCOPE)
+    assert not consent.is_active and consent.withdrawn_at is not None
+
+
+def test_consent_to_messages_is_not_asked_at_registration(client, world):
+    client.force_login(world.user("ANK", "reception"))
+    page = client.get(reverse("beneficiaries:register", kwargs={"center": "ANK"})).content.decode()
+    assert "consent-contact" not in page  # asked on its own page, with the channel and language
 
 
 def test_the_profile_lists_the_messages_sent_and_their_status(
