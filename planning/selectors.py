@@ -36,6 +36,10 @@ def planned_centers():
     )
 
 
+def plan_by_token(token) -> CenterPlan | None:
+    return CenterPlan.objects.filter(submission_token=token).select_related("center").first()
+
+
 def plans_for(*, center_ids) -> dict:
     """{centre id: CenterPlan} with everything a projection reads, in four queries."""
     plans = (
@@ -117,15 +121,17 @@ def baselines(*, today: dt.date) -> list[Baseline]:
     ]
 
 
-def scenario_projection(*, openings: list, today: dt.date) -> Projection:
+def scenario_projection(
+    *, openings: list, today: dt.date, rates: Rates | None = None, fx: dict | None = None
+) -> Projection:
     """``openings``: [(Center, opening month)]. A constant number of queries, whatever the centres."""
     plans = plans_for(center_ids=[center.pk for center, _m in openings])
     inputs = [(plan_input(plans[c.pk]), month) for c, month in openings if c.pk in plans]
     return project(
         start=today,
         openings=inputs,
-        rates=observed_rates(today=today),
-        fx=exchange_rates(today=today),
+        rates=rates if rates is not None else observed_rates(today=today),
+        fx=fx if fx is not None else exchange_rates(today=today),
         baselines=baselines(today=today),
     )
 

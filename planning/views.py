@@ -62,6 +62,11 @@ def _plan_page(request, center):
         "costs": CostFormSet(data, instance=plan, prefix="costs"),
     }
     token_form = PlanCreateForm(data) if data is not None else PlanCreateForm.fresh()
+    if center is None and data is not None and token_form.is_valid():
+        # A double submit: the first one created the centre (its code now taken), so show what it made.
+        done = selectors.plan_by_token(token_form.cleaned_data["token"])
+        if done is not None:
+            return redirect("planning:center_edit", code=done.center.code)
     if data is not None and editable and all(f.is_valid() for f in forms.values()):
         token = token_form.cleaned_data["token"] if token_form.is_valid() else uuid.uuid4()
         try:
@@ -118,8 +123,8 @@ def center_open(request, code):
 
 
 def _result_context(openings: list, today) -> dict:
-    projection = selectors.scenario_projection(openings=openings, today=today)
-    rates = selectors.observed_rates(today=today)
+    rates, fx = selectors.observed_rates(today=today), selectors.exchange_rates(today=today)
+    projection = selectors.scenario_projection(openings=openings, today=today, rates=rates, fx=fx)
     codes = [c.code for c, _m in openings]
     low, high = USD_RANGE
     rows = [
@@ -147,7 +152,7 @@ def _result_context(openings: list, today) -> dict:
         "chart": runway_chart(projection.sources),
         "rates": rates,
         "rate_rows": rate_rows,
-        "fx": selectors.exchange_rates(today=today),
+        "fx": fx,
         "usd_range": USD_RANGE,
         "codes": codes,
     }
