@@ -8,6 +8,7 @@ from demo import cases, listening
 from demo import centers as centers_demo
 from demo import messaging as messaging_demo
 from demo import people as beneficiaries_demo
+from demo import planning as planning_demo
 from demo import reports as reports_demo
 from demo import services as services_demo
 
@@ -46,6 +47,11 @@ class Command(BaseCommand):
         costs = reports_demo.seed(rng=rng)
         if costs:
             self.stdout.write(f"Recorded {costs} monthly costs, exchange rates and two funding sources.")
+        planned = planning_demo.seed(rng=rng)
+        if planned:
+            self.stdout.write(
+                f"Planned Kilis: {planned[0]} outreach visits ({planned[1]} people asked), a plan and two scenarios."
+            )
         for code, count in messaging_demo.seed(rng=rng).items():
             self.stdout.write(f"Queued {count} messages to people of {code}: see {messaging_demo.where()}.")
 
