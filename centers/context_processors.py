@@ -1,4 +1,7 @@
+from django.utils.functional import SimpleLazyObject
+
 from centers.models import Center
+from centers.permissions import request_national_perms
 
 
 def navigation(request):
@@ -11,4 +14,6 @@ def navigation(request):
         "nav_centers": Center.objects.visible_to(user).only("code", "name"),
         "current_center": getattr(request, "center", None),
         "center_perms": getattr(request, "center_perms", frozenset()),
+        # Lazy: read only outside a centre, where the national menu shows (national pages read it anyway).
+        "national_nav_perms": SimpleLazyObject(lambda: request_national_perms(request)),
     }

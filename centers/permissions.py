@@ -135,6 +135,13 @@ def national_perms(user) -> frozenset[Perm]:
     return perms_for_roles(user.memberships.filter(center__isnull=True).values_list("role", flat=True))
 
 
+def request_national_perms(request) -> frozenset[Perm]:
+    """national_perms, read once per request: the page's check and its navigation share one query."""
+    if not hasattr(request, "_national_perms"):
+        request._national_perms = national_perms(request.user)
+    return request._national_perms
+
+
 def require_national_perm(perm: Perm, *, hide: bool = False):
     """Pages outside any centre (national reports, the DPO's pages), for roles granted ``perm``.
 
@@ -145,7 +152,7 @@ def require_national_perm(perm: Perm, *, hide: bool = False):
         @login_required
         @wraps(view)
         def wrapper(request, *args, **kwargs):
-            if perm not in national_perms(request.user):
+            if perm not in request_national_perms(request):
                 raise Http404 if hide else PermissionDenied
             return view(request, *args, **kwargs)
 
