@@ -125,23 +125,27 @@ def chart(
 
 def _reached(
     *, months: list[dt.date], end: dt.date, center: Center | None, center_ids: list[int]
-) -> tuple[dict, set]:
-    """People reached per month: closed months from MonthlyReach where stored (one query), the rest —
-    always the current month — counted now. Keys as reach_by_month's; and the months that were stored."""
-    rows = MonthlyReach.objects.filter(month__in=months, month__lt=end.replace(day=1))
+) -> tuple[dict, set, dt.datetime | None]:
+    """People reached per month from MonthlyReach (one query): closed months stored nightly, the current one
+    every few minutes (beat). A month not stored yet is counted now. Returns counts keyed as reach_by_month's,
+    the months that were stored, and when the current month was."""
+    rows = MonthlyReach.objects.filter(month__in=months)
     if center:
         rows = rows.filter(Q(center=center) | Q(center__isnull=True, category=ALL))
-    result, stored = {}, set()
-    for month, center_id, category, people in rows.values_list("month", "center_id", "category", "people"):
+    result, stored, as_of = {}, set(), None
+    fields = ("month", "center_id", "category", "people", "computed_at")
+    for month, center_id, category, people, computed_at in rows.values_list(*fields):
         if people:
             result[(month, center_id or ALL, category)] = people
         if center_id is None and category == ALL:
             stored.add(month)
+            if month == end.replace(day=1):
+                as_of = computed_at
     missing = [m for m in months if m not in stored]
     if missing:
         live = reach_by_month(start=missing[0], end=end, center_ids=center_ids)
         result.update({key: n for key, n in live.items() if key[0] in missing})
-    return result, stored
+    return result, stored, as_of
 
 
 def _activity(*, months: list[dt.date], end: dt.date, center_ids: list[int], stored_months: set) -> dict:
@@ -178,7 +182,7 @@ def dashboard(*, center: Center | None, today: dt.date) -> dict:
     start, end = months[0], today
     center_ids = [center.pk] if center else list(Center.objects.counted().values_list("pk", flat=True))
     scope = center.pk if center else ALL
-    reached, stored = _reached(months=months, end=end, center=center, center_ids=center_ids)
+    reached, stored, current_as_of = _reached(months=months, end=end, center=center, center_ids=center_ids)
     totals = [reached.get((m, scope, ALL), 0) for m in months]
     costs_by_month = {
         row["month"]: row["usd"] or Decimal(0)
@@ -241,4 +245,5 @@ def dashboard(*, center: Center | None, today: dt.date) -> dict:
         "runway": runway,
         "feedback": _feedback(start=start, end=end, center_ids=center_ids),
         "usd_range": money.USD_RANGE,
+        "current_as_of": current_as_of,
     }

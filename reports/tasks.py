@@ -10,6 +10,7 @@ from reports.models import ReportRun
 from reports.services import (
     BROKER_ERRORS,
     monthly_reach_refresh,
+    monthly_reach_store,
     monthly_reports_request,
     report_build,
     report_files_complete,
@@ -59,6 +60,12 @@ def sweep_report_runs() -> dict:
 @shared_task(acks_late=True)
 def build_monthly_reports() -> int:
     return monthly_reports_request(today=timezone.localdate())
+
+
+@shared_task(ignore_result=True)
+def store_current_month() -> int:
+    """Every few minutes (beat): this month's counts so far, so the dashboard never counts on a request."""
+    return monthly_reach_store(month=timezone.localdate())
 
 
 @shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)

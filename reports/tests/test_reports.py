@@ -400,3 +400,30 @@ def test_chart_coordinates_stay_numbers_in_languages_with_a_decimal_comma(client
         page = client.get(reverse("reports:dashboard", kwargs={"center": "ANK"})).content.decode()
     coordinates = re.findall(r' (?:x|y|width|height)="([^"]*)"', page.split("<svg", 1)[1])
     assert coordinates and all(re.fullmatch(r"-?\d+(\.\d+)?%?", c) for c in coordinates)
+
+
+def test_the_dashboard_reads_the_current_month_as_beat_last_stored_it(client, world, october):
+    """Beat stores the month so far every few minutes: a page then counts nothing, and says how fresh it is."""
+    import time_machine
+
+    from reports.dashboard import dashboard
+    from reports.tasks import store_current_month
+
+    with time_machine.travel(dt.datetime(2026, 10, 20, 9, 5, tzinfo=dt.UTC), tick=False):
+        store_current_month()
+        figures = dashboard(center=None, today=dt.date(2026, 10, 20))
+    assert figures["current_as_of"] is not None
+    reach_chart = figures["charts"][0]
+    assert reach_chart["bars"][-1]["value"] == "7"
+    # Stored, so a register saved since shows at the next refresh, not before.
+    session = Session.objects.get(date=dt.date(2026, 10, 12))
+    Attendance.objects.create(
+        session=session,
+        beneficiary=BeneficiaryFactory(center=world.centers["ANK"]),
+        present=True,
+        recorded_by=world.user("ANK", "trainer"),
+    )
+    assert dashboard(center=None, today=dt.date(2026, 10, 20))["charts"][0]["bars"][-1]["value"] == "7"
+    with time_machine.travel(dt.datetime(2026, 10, 20, 9, 15, tzinfo=dt.UTC), tick=False):
+        store_current_month()
+    assert dashboard(center=None, today=dt.date(2026, 10, 20))["charts"][0]["bars"][-1]["value"] == "8"
