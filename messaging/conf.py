@@ -69,6 +69,8 @@ def max_attempts() -> int:
     return int(_setting("SMS_MAX_ATTEMPTS", 4))
 
 
-def queue() -> str:
-    # The app's default queue unless production routes notices to their own (SMS_QUEUE=notify).
-    return _setting("SMS_QUEUE", _setting("CELERY_TASK_DEFAULT_QUEUE", "celery"))
+def queue() -> str | None:
+    """The queue of the messaging tasks: SMS_QUEUE ("notify" in production, with its own worker); unset,
+    None, which Celery reads as its default queue when the task is sent (so a test worker, which consumes a
+    queue of its own named by CELERY_QUEUE, receives them too)."""
+    return _setting("SMS_QUEUE", None) or None
