@@ -3,11 +3,17 @@ a small case by hand. planning/selectors.py reads the inputs from the database.
 
 The model, in words (the scenario page says the same):
 
-- **People reached in a month** at an opened centre = Σ over its planned activities of capacity × the
-  attendance rate of the activity's category (share of register marks that are "present") observed in the
-  comparable centres. The same people come back: of a month's people, the *repeat rate* (share of people
-  present in a category one month who were present in it the month before) were already counted, so a
-  month after the first adds people × (1 − repeat rate) new people.
+- **People reached in a month** at an opened centre = Σ over its planned activities of:
+  - a *cohort* (a course or a group activity: the same people come to every session): capacity × the
+    attendance rate of the activity's category (share of register marks that are "present") observed in the
+    comparable centres;
+  - a *one-to-one* service (a desk, counselling: other people in every session): its places in a month
+    (capacity × sessions a week × 52 / 12 weeks) × the attendance rate × the *people per contact* observed in
+    the comparable centres' one-to-one services of the category (distinct people in a month / one-to-one
+    contacts that month: 1 when nobody came twice in a month, 0.5 when everyone came twice).
+  The same people come back: of a month's people, the *repeat rate* (share of people present in a category
+  one month who were present in it the month before; for one-to-one services, of those served one-to-one)
+  were already counted, so a month after the first adds people × (1 − repeat rate) new people.
 - **Cost per person** = the openings' costs since they opened (monthly costs and set-up costs, in USD) /
   the distinct people they reached since they opened — the way DESIGN.md counts a period, not a sum of
   months. It is compared with the case study's USD 40–80.
@@ -23,6 +29,8 @@ from decimal import Decimal
 CENT = Decimal("0.01")
 HORIZON = 24  # months shown
 LONGEST = 600  # months simulated at most to find when a source runs out
+COHORT = "group"  # services.Activity.Kind: a course or a group keeps its people from session to session
+ONE_TO_ONE = "one_to_one"  # ... a one-to-one service sees other people in every session
 
 
 def add_months(month: dt.date, n: int) -> dt.date:
@@ -37,19 +45,30 @@ def months_from(start: dt.date, n: int = HORIZON) -> list[dt.date]:
 
 @dataclass(frozen=True)
 class Rates:
-    """Observed in comparable centres: by category code, the attendance and repeat rates (0–1)."""
+    """Observed in comparable centres: by category code, the attendance and repeat rates (0–1) of the registers,
+    and the people per contact and repeat rate of one-to-one services."""
 
     attendance: dict
     repeat: dict
     centers: tuple = ()  # codes of the centres the rates come from
+    per_contact: dict = field(default_factory=dict)
+    repeat_one: dict = field(default_factory=dict)
     default_attendance: Decimal = Decimal("0.75")
     default_repeat: Decimal = Decimal("0.6")
+    default_per_contact: Decimal = Decimal("0.8")
+    default_repeat_one: Decimal = Decimal("0.3")
 
     def attendance_of(self, category: str) -> Decimal:
         return self.attendance.get(category, self.default_attendance)
 
     def repeat_of(self, category: str) -> Decimal:
         return self.repeat.get(category, self.default_repeat)
+
+    def per_contact_of(self, category: str) -> Decimal:
+        return self.per_contact.get(category, self.default_per_contact)
+
+    def repeat_one_of(self, category: str) -> Decimal:
+        return self.repeat_one.get(category, self.default_repeat_one)
 
 
 @dataclass(frozen=True)
@@ -63,7 +82,7 @@ class Money:
 class PlanInput:
     center_id: int
     code: str
-    activities: tuple = ()  # (category code, capacity)
+    activities: tuple = ()  # (category code, capacity[, kind, sessions a week]); a cohort when no kind
     monthly: tuple = ()  # Money, every month from the opening month
     one_off: tuple = ()  # Money, in the opening month
 
@@ -133,10 +152,16 @@ def monthly_people(plan: PlanInput, rates: Rates) -> tuple[Decimal, Decimal]:
     """(people reached in a month, of whom new in a month after the first)."""
     people = Decimal(0)
     new = Decimal(0)
-    for category, capacity in plan.activities:
+    for category, capacity, kind, weekly in ((*a, COHORT, 1)[:4] for a in plan.activities):
         present = Decimal(capacity) * rates.attendance_of(category)
+        if kind == ONE_TO_ONE:
+            # weeks a month = 52 / 12: divided last, so that round figures stay exact
+            present = present * weekly * 52 * rates.per_contact_of(category) / 12
+            repeat = rates.repeat_one_of(category)
+        else:
+            repeat = rates.repeat_of(category)
         people += present
-        new += present * (1 - rates.repeat_of(category))
+        new += present * (1 - repeat)
     return people, new
 
 

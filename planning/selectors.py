@@ -10,7 +10,7 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Avg, Count, Prefetch, Q, Sum
+from django.db.models import Avg, Count, F, Prefetch, Q, Sum
 from django.db.models.functions import TruncMonth
 
 from centers.models import Center
@@ -18,7 +18,7 @@ from core.counting import ALL
 from finance.models import CostEntry, ExchangeRate
 from reports.costs import _usd, runway
 from reports.reach import reach_by_month
-from services.models import Attendance
+from services.models import Activity, Attendance, ServiceDelivery
 
 from .models import CenterPlan, PlannedActivity, Scenario, ScenarioOpening
 from .projection import Baseline, Money, PlanInput, Projection, Rates, add_months, project
@@ -60,7 +60,9 @@ def plan_input(plan: CenterPlan) -> PlanInput:
     return PlanInput(
         center_id=plan.center_id,
         code=plan.center.code,
-        activities=tuple((a.category.code, a.capacity) for a in plan.activities.all()),
+        activities=tuple(
+            (a.category.code, a.capacity, a.kind, a.sessions_a_week) for a in plan.activities.all()
+        ),
         monthly=tuple(monthly),
         one_off=tuple(
             Money(c.funding_source_id, c.amount, c.currency) for c in plan.costs.all() if c.one_off
@@ -82,24 +84,60 @@ def observed_rates(*, today: dt.date) -> Rates:
         .annotate(n=Count("id"), present=Count("id", filter=Q(present=True)))
         if row["n"]
     }
-    seen = set(
-        marks.filter(present=True)
-        .annotate(month=TruncMonth("session__date"))
-        .values_list("beneficiary_id", "session__activity__category__code", "month")
-        .distinct()
+    cohort_marks = marks.exclude(session__activity__kind=Activity.Kind.ONE_TO_ONE).filter(present=True)
+    seen = _person_months(cohort_marks, "session__date", "session__activity__category__code")
+    # One-to-one services: their records and the present marks of one-to-one activities.
+    deliveries = ServiceDelivery.objects.filter(
+        center__status=Center.Status.OPEN, date__gte=start, date__lt=end
     )
+    one_marks = marks.filter(present=True, session__activity__kind=Activity.Kind.ONE_TO_ONE)
+    seen_one = _person_months(deliveries, "date", "category__code") | _person_months(
+        one_marks, "session__date", "session__activity__category__code"
+    )
+    contacts = defaultdict(int)
+    for rows in (
+        deliveries.values(code=F("category__code")).order_by().annotate(n=Count("id")),
+        one_marks.values(code=F("session__activity__category__code")).order_by().annotate(n=Count("id")),
+    ):
+        for row in rows:
+            contacts[row["code"]] += row["n"]
+    people_months = defaultdict(int)
+    for _person, category, _month in seen_one:
+        people_months[category] += 1
+    per_contact = {c: (Decimal(people_months[c]) / n).quantize(RATE_PLACES) for c, n in contacts.items() if n}
+    codes = set(marks.values_list("session__activity__center__code", flat=True).order_by().distinct())
+    codes |= set(deliveries.values_list("center__code", flat=True).order_by().distinct())
+    return Rates(
+        attendance=attendance,
+        repeat=_repeat(seen, start),
+        centers=tuple(sorted(codes)),
+        per_contact=per_contact,
+        repeat_one=_repeat(seen_one, start),
+    )
+
+
+def _person_months(contacts, date_field: str, category_field: str) -> set:
+    """{(person, category code, month)} of the contacts."""
+    return {
+        (person, category, month if isinstance(month, dt.date) else month.date())
+        for person, category, month in contacts.annotate(month=TruncMonth(date_field))
+        .values_list("beneficiary_id", category_field, "month")
+        .distinct()
+    }
+
+
+def _repeat(seen: set, start: dt.date) -> dict:
+    """{category: share of a month's people who were there the month before}; the window's first month cannot
+    tell (the month before it is outside)."""
     months_of = defaultdict(int)
     repeated = defaultdict(int)
     for person, category, month in seen:
-        month = month if isinstance(month, dt.date) else month.date()
         if month == start:
-            continue  # the month before it is outside the window: it cannot tell
+            continue
         months_of[category] += 1
         if (person, category, add_months(month, -1)) in seen:
             repeated[category] += 1
-    repeat = {c: (Decimal(repeated[c]) / n).quantize(RATE_PLACES) for c, n in months_of.items() if n}
-    codes = tuple(marks.values_list("session__activity__center__code", flat=True).order_by().distinct())
-    return Rates(attendance=attendance, repeat=repeat, centers=tuple(sorted(codes)))
+    return {c: (Decimal(repeated[c]) / n).quantize(RATE_PLACES) for c, n in months_of.items() if n}
 
 
 def exchange_rates(*, today: dt.date) -> dict:

@@ -13,7 +13,7 @@ from finance.models import CostEntry, ExchangeRate, FundingSource
 from planning import selectors
 from planning.models import CenterPlan, PlannedActivity, PlannedCost, PlannedStaff
 from planning.projection import Baseline, Money, PlanInput, Rates, project, runs_out
-from services.models import Attendance, ServiceCategory
+from services.models import Activity, Attendance, ServiceCategory, ServiceDelivery
 from services.tests.factories import ActivityFactory, SessionFactory
 
 TODAY = dt.date(2026, 6, 15)
@@ -53,6 +53,24 @@ def small_case(db):
         session = SessionFactory(activity=course, date=date)
         Attendance.objects.create(session=session, beneficiary=p1, present=one, recorded_by=by)
         Attendance.objects.create(session=session, beneficiary=p2, present=two, recorded_by=by)
+    # Category E one-to-one services: April p3 twice and p4, May p3 and p5: 4 people-months over 5 contacts
+    # (0.8 people per contact); of May's 2 people, p3 came in April: of the 4 people-months, 1 repeats (0.25).
+    p3, p4, p5 = (
+        BeneficiaryFactory(center=ank),
+        BeneficiaryFactory(center=ank),
+        BeneficiaryFactory(center=ank),
+    )
+    desk = ServiceCategory.objects.get(code="E")
+    for person, date in (
+        (p3, dt.date(2026, 4, 2)),
+        (p3, dt.date(2026, 4, 20)),
+        (p4, dt.date(2026, 4, 9)),
+        (p3, dt.date(2026, 5, 7)),
+        (p5, dt.date(2026, 5, 7)),
+    ):
+        ServiceDelivery.objects.create(
+            center=ank, beneficiary=person, category=desk, type="information", date=date, staff=by
+        )
     kil = CenterFactory(code="KIL", status=Center.Status.PLANNED, opened_on=None, city="Kilis")
     plan = CenterPlan.objects.create(center=kil, target_month=dt.date(2026, 7, 1))
     PlannedActivity.objects.create(
@@ -73,6 +91,8 @@ def test_observed_rates_are_those_of_the_open_centres_registers(small_case):
     assert rates.attendance == {"B": Decimal("0.75")}
     assert rates.repeat == {"B": Decimal("0.5")}
     assert rates.centers == ("ANK",)
+    assert rates.per_contact == {"E": Decimal("0.8")}
+    assert rates.repeat_one == {"E": Decimal("0.25")}
     assert selectors.exchange_rates(today=TODAY) == {"TRY": Decimal(32)}
 
 
@@ -104,6 +124,30 @@ def test_scenario_matches_the_hand_computed_case_to_the_cent(small_case):
     assert source.balance_without[:3] == [Decimal(5000), Decimal(4000), Decimal(3000)]
     assert source.months_with == Decimal("3.5") and source.runs_out_with == dt.date(2026, 9, 1)
     assert source.months_lost == Decimal("2.5")
+
+
+def test_a_one_to_one_service_reaches_other_people_every_session(small_case):
+    """An information desk with 8 places a session, 5 sessions a week, beside the Turkish course."""
+    fund, kil = small_case
+    PlannedActivity.objects.create(
+        plan=kil.plan,
+        category=ServiceCategory.objects.get(code="E"),
+        name="Information desk",
+        kind=Activity.Kind.ONE_TO_ONE,
+        capacity=8,
+        sessions_a_week=5,
+    )
+    result = selectors.scenario_projection(openings=[(kil, dt.date(2026, 7, 1))], today=TODAY)
+    july, august, september = result.rows[1:4]
+    # The desk: 8 places × 5 sessions × 52 / 12 weeks = 173.33 places a month; × 0.75 attendance (no E
+    # register: the default) = 130 contacts; × 0.8 people per contact = 104 people. With the course's 15: 119.
+    assert july.reach == {"KIL": Decimal(119)} and july.new_people == 119
+    assert july.cost_per_person == Decimal("13.39")  # 1,593.75 / 119 = 13.393
+    # August: the course brings 7.5 new people, the desk 104 × (1 − 0.25) = 78: 204.5 since opening.
+    assert august.new_people == Decimal("85.5") and august.distinct_people == Decimal("204.5")
+    assert august.cost_per_person == Decimal("10.70")  # 2,187.50 / 204.5 = 10.697
+    assert september.distinct_people == 290
+    assert september.cost_per_person == Decimal("9.59")  # 2,781.25 / 290 = 9.590
 
 
 def test_a_source_the_openings_do_not_use_keeps_its_runway():
