@@ -53,7 +53,11 @@ ACTIVITIES = [
         "legal_documentation",
     ),
     ("D", "PSS group", "group", 12, 2, "10:00", "11:30", "Group room", "psychosocial"),
-    ("E", "Information desk", "one_to_one", 8, 5, "09:00", "17:00", "", ""),
+    # One-to-one services: other people every session (reception at the desk, the psychologist, the social
+    # workers), where most of a centre's people are reached, as in the open centres.
+    ("E", "Information desk", "one_to_one", 12, 5, "09:00", "17:00", "", ""),
+    ("E", "Accompanied referral", "one_to_one", 4, 5, "09:00", "17:00", "", "health"),
+    ("D", "Individual counselling", "one_to_one", 6, 5, "09:00", "17:00", "Counselling room", "psychosocial"),
     ("F", "Neighbours' tea afternoon", "group", 25, 1, "15:00", "17:00", "Seminar hall", "social_cohesion"),
 ]
 

@@ -2,6 +2,7 @@
 plan beside its actual figures."""
 
 import uuid
+from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -143,6 +144,10 @@ def _result_context(openings: list, today) -> dict:
             "repeat": round(100 * rates.repeat_of(category.code)),
             "default_attendance": category.code not in rates.attendance,
             "default_repeat": category.code not in rates.repeat,
+            "per_contact": rates.per_contact_of(category.code).quantize(Decimal("0.01")),
+            "repeat_one": round(100 * rates.repeat_one_of(category.code)),
+            "default_per_contact": category.code not in rates.per_contact,
+            "default_repeat_one": category.code not in rates.repeat_one,
         }
         for category in ServiceCategory.objects.all()
     ]
