@@ -18,3 +18,7 @@ class PlanningConfig(AppConfig):
 
         # Listening sits above planning: it sets a planned centre's needs against the plan through this hook.
         listening.plan_offer_with(selectors.planned_offer)
+        # Reports sits above planning too: a centre opened from a plan shows it beside its actuals on its dashboard.
+        from reports.dashboard import add_dashboard_panel
+
+        add_dashboard_panel(selectors.dashboard_panel)

@@ -10,7 +10,7 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Avg, Count, F, Prefetch, Q, Sum
+from django.db.models import Avg, Count, Prefetch, Q, Sum
 from django.db.models.functions import TruncMonth
 
 from centers.models import Center
@@ -21,7 +21,7 @@ from reports.reach import reach_by_month
 from services.models import Activity, Attendance, ServiceDelivery
 
 from .models import CenterPlan, PlannedActivity, Scenario, ScenarioOpening
-from .projection import Baseline, Money, PlanInput, Projection, Rates, add_months, project
+from .projection import CENT, Baseline, Money, PlanInput, Projection, Rates, add_months, project
 
 RATE_PLACES = Decimal("0.0001")
 
@@ -86,27 +86,31 @@ def observed_rates(*, today: dt.date) -> Rates:
     }
     cohort_marks = marks.exclude(session__activity__kind=Activity.Kind.ONE_TO_ONE).filter(present=True)
     seen = _person_months(cohort_marks, "session__date", "session__activity__category__code")
-    # One-to-one services: their records and the present marks of one-to-one activities.
+    # One-to-one services: their records and the present marks of one-to-one activities, one query each.
+    one_marks = marks.filter(present=True, session__activity__kind=Activity.Kind.ONE_TO_ONE)
     deliveries = ServiceDelivery.objects.filter(
         center__status=Center.Status.OPEN, date__gte=start, date__lt=end
     )
-    one_marks = marks.filter(present=True, session__activity__kind=Activity.Kind.ONE_TO_ONE)
-    seen_one = _person_months(deliveries, "date", "category__code") | _person_months(
-        one_marks, "session__date", "session__activity__category__code"
-    )
-    contacts = defaultdict(int)
-    for rows in (
-        deliveries.values(code=F("category__code")).order_by().annotate(n=Count("id")),
-        one_marks.values(code=F("session__activity__category__code")).order_by().annotate(n=Count("id")),
+    seen_one: set = set()
+    contacts: dict = defaultdict(int)
+    codes = set(marks.values_list("session__activity__center__code", flat=True).order_by().distinct())
+    for rows, date_field, prefix in (
+        (deliveries, "date", ""),
+        (one_marks, "session__date", "session__activity__"),
     ):
-        for row in rows:
-            contacts[row["code"]] += row["n"]
+        for person, category, month, code, n in (
+            rows.annotate(month=TruncMonth(date_field))
+            .values_list("beneficiary_id", f"{prefix}category__code", "month", f"{prefix}center__code")
+            .order_by()
+            .annotate(n=Count("id"))
+        ):
+            seen_one.add((person, category, month if isinstance(month, dt.date) else month.date()))
+            contacts[category] += n
+            codes.add(code)
     people_months = defaultdict(int)
     for _person, category, _month in seen_one:
         people_months[category] += 1
     per_contact = {c: (Decimal(people_months[c]) / n).quantize(RATE_PLACES) for c, n in contacts.items() if n}
-    codes = set(marks.values_list("session__activity__center__code", flat=True).order_by().distinct())
-    codes |= set(deliveries.values_list("center__code", flat=True).order_by().distinct())
     return Rates(
         attendance=attendance,
         repeat=_repeat(seen, start),
@@ -199,8 +203,10 @@ FIRST_MONTHS = 6
 def plan_vs_actual(*, center: Center, today: dt.date) -> dict | None:
     """The plan's reach and cost beside the centre's actual ones for its first months (to this month).
     None when the centre has no plan or has not opened. A constant number of queries."""
-    plan = plans_for(center_ids=[center.pk]).get(center.pk)
-    if plan is None or center.status == Center.Status.PLANNED or not center.opened_on:
+    if center.status == Center.Status.PLANNED or not center.opened_on:
+        return None
+    plan = plans_for(center_ids=[center.pk]).get(center.pk)  # one query when there is none
+    if plan is None:
         return None
     opening = center.opened_on.replace(day=1)
     months = [
@@ -217,16 +223,35 @@ def plan_vs_actual(*, center: Center, today: dt.date) -> dict | None:
     costs = monthly_costs_usd(center=center, start=opening, end=end)
     rows = []
     for month, planned in zip(months, projection.rows, strict=False):
+        actual_reach, actual_cost = reached.get((month, center.pk, ALL), 0), costs.get(month)
         rows.append(
             {
                 "month": month,
                 "planned_reach": planned.people,
-                "actual_reach": reached.get((month, center.pk, ALL), 0),
+                "actual_reach": actual_reach,
                 "planned_cost": planned.cost_usd,
-                "actual_cost": costs.get(month),
+                "actual_cost": actual_cost,
+                # The month's costs / the month's people, as the dashboard's chart counts them.
+                "planned_per_person": _per_person(planned.cost_usd, planned.people),
+                "actual_per_person": _per_person(actual_cost, actual_reach),
             }
         )
     return {"plan": plan, "rows": rows}
+
+
+def _per_person(cost, people) -> Decimal | None:
+    return (Decimal(cost) / Decimal(people)).quantize(CENT) if cost and people else None
+
+
+def dashboard_panel(center: Center, today: dt.date) -> dict | None:
+    """For reports' centre dashboard: the plan beside the actual figures of a centre opened from a plan."""
+    comparison = plan_vs_actual(center=center, today=today)
+    if comparison is None:
+        return None
+    return {
+        "template": "planning/_dashboard_panel.html",
+        "context": {"comparison": comparison, "center": center},
+    }
 
 
 def monthly_costs_usd(*, center: Center, start: dt.date, end: dt.date) -> dict:

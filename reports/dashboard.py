@@ -18,6 +18,21 @@ from reports.document import category_name, number
 from reports.models import MonthlyFigures, MonthlyReach
 from reports.reach import activity_by_month, reach_by_month
 
+# Panels from apps below reports (planning's plan beside actual): each fn(center, today) returns None or
+# {"template": ..., "context": {...}}; the centre dashboard shows those that answer. Reports imports none of them.
+DASHBOARD_PANELS: list = []
+
+
+def add_dashboard_panel(fn):
+    if fn not in DASHBOARD_PANELS:
+        DASHBOARD_PANELS.append(fn)
+    return fn
+
+
+def panels(*, center: Center, today: dt.date) -> list[dict]:
+    return [panel for fn in DASHBOARD_PANELS if (panel := fn(center, today))]
+
+
 # The charts' drawing area, in SVG units: the SVG scales to its column, so text keeps its proportions.
 WIDTH, HEIGHT = 640, 230
 MARGIN = {"axis": 56, "end": 12, "top": 22, "bottom": 46}

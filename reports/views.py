@@ -12,6 +12,7 @@ from centers.permissions import Perm, require_national_perm, require_perm
 from reports import services
 from reports.access import access_national_report_run, access_report_run
 from reports.dashboard import dashboard
+from reports.dashboard import panels as dashboard_panels
 from reports.forms import MonthForm
 from reports.models import ReportRun
 
@@ -185,9 +186,10 @@ def national_report_download(request, pk, fmt):
 
 @require_perm(Perm.VIEW_REPORTS)
 def center_dashboard(request, center):
-    return render(
-        request, "reports/dashboard.html", dashboard(center=request.center, today=timezone.localdate())
-    )
+    today = timezone.localdate()
+    context = dashboard(center=request.center, today=today)
+    context["panels"] = dashboard_panels(center=request.center, today=today)
+    return render(request, "reports/dashboard.html", context)
 
 
 @national_only

@@ -3,9 +3,13 @@ opening a centre from its plan, and a planned centre's needs against its plan.""
 
 import datetime as dt
 import uuid
+from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.models import AuditEvent
 from centers.models import Center, Membership
@@ -13,6 +17,7 @@ from centers.tests.factories import UserFactory
 from listening import selectors as listening
 from listening.models import OutreachVisit
 from listening.services import interview_save
+from planning import selectors
 from planning.models import CenterPlan, Scenario
 from planning.tests.factories import funding_source, planned_center, scenario
 from services.models import Activity, ServiceCategory, Session
@@ -197,7 +202,8 @@ def test_list_and_scenario_pages_use_a_constant_number_of_queries(
     # session, user, national roles, centres (+ plans), scenarios, their openings, messages.
     with django_assert_max_num_queries(12):
         client.get(reverse("planning:centers"))
-    # session, user, roles, planned centres; plans + activities + staff + costs; rates (3), exchange rates;
+    # session, user, roles, planned centres; plans + activities + staff + costs; rates (5: attendance, cohort
+    # repeat, centres, one-to-one services, one-to-one marks), exchange rates;
     # runway (3); categories; the page's rates and exchange rates again.
     with django_assert_max_num_queries(24):
         response = client.get(
@@ -247,3 +253,47 @@ def test_centre_manager_sees_their_own_centres_plan_and_actuals(client, world):
     assert len(response.context["comparison"]["rows"]) == 1
     assert client.get(reverse("planning:plan_actual", kwargs={"center": "ANK"})).status_code == 404
     assert client.get(reverse("planning:scenario")).status_code == 403
+
+
+def test_a_centre_opened_from_its_plan_shows_plan_and_actual_on_its_dashboard(client, world):
+    from beneficiaries.tests.factories import BeneficiaryFactory
+    from finance.models import CostEntry
+    from planning import services
+    from services.models import Attendance
+
+    kilis = planned_center()
+    today = timezone.localdate()
+    services.center_open(center=kilis, on=today.replace(day=1), by=world.user(None, "national_manager"))
+    activity = Activity.objects.get(center=kilis)
+    session = Session.objects.create(
+        activity=activity, date=today, starts_at=dt.time(0, 0), ends_at=dt.time(0, 30)
+    )
+    manager = _staff_of(kilis, "center_manager")
+    Attendance.objects.create(
+        session=session, beneficiary=BeneficiaryFactory(center=kilis), present=True, recorded_by=manager
+    )
+    CostEntry.objects.create(
+        center=kilis,
+        month=today.replace(day=1),
+        type="rent",
+        amount=Decimal(1000),
+        currency="USD",
+        funding_source=funding_source(),
+    )
+    client.force_login(manager)
+    response = client.get(reverse("reports:dashboard", kwargs={"center": "KIL"}))
+    (panel,) = response.context["panels"]
+    (row,) = panel["context"]["comparison"]["rows"]
+    # The plan: 18 places × the attendance rate; the month: one person reached for USD 1,000.
+    assert row["planned_reach"] == 18 * selectors.observed_rates(today=today).attendance_of("B")
+    assert row["actual_reach"] == 1 and row["actual_per_person"] == Decimal("1000.00")
+    assert row["planned_per_person"] == (row["planned_cost"] / row["planned_reach"]).quantize(Decimal("0.01"))
+    page = response.content.decode()
+    assert "Plan and actual" in page and "1,000.00" in page
+    assert reverse("planning:plan_actual", kwargs={"center": "KIL"}) in page
+    # Another centre's dashboard has no such panel, and it costs it one query at most.
+    client.force_login(world.user("ANK", "center_manager"))
+    with CaptureQueriesContext(connection) as queries:
+        other = client.get(reverse("reports:dashboard", kwargs={"center": "ANK"}))
+    assert sum("planning_" in q["sql"] for q in queries.captured_queries) == 1
+    assert other.context["panels"] == [] and "Plan and actual" not in other.content.decode()
