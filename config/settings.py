@@ -242,6 +242,16 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0 * int(os.environ.get("DASHBOARD_REFRESH_MINUTES", "10")),
         "options": {"expires": 300},
     },
+    # Messages held back by quiet hours go at 08:00; tomorrow's reminders are queued in the afternoon.
+    "messages-due": {"task": "messaging.tasks.send_due", "schedule": 300.0, "options": {"expires": 280}},
+    "reminders-for-tomorrow": {
+        "task": "messaging.tasks.queue_reminders",
+        "schedule": crontab(hour=16, minute=0),
+    },
+    "messages-into-monthly-costs": {
+        "task": "messaging.tasks.record_month_costs",
+        "schedule": crontab(hour=1, minute=30),
+    },
     "retention-anonymise": {
         "task": "privacy.tasks.anonymise_inactive_people",
         "schedule": crontab(hour=2, minute=15),
@@ -273,6 +283,21 @@ WORKER_HEARTBEAT_STALE_SECONDS = int(os.environ.get("WORKER_HEARTBEAT_STALE_SECO
 
 # In any downloadable disaggregated table, counts from 1 to this minus one appear as "<N".
 REPORT_SMALL_CELL_THRESHOLD = int(os.environ.get("REPORT_SMALL_CELL_THRESHOLD", "5"))
+# SMS and WhatsApp to beneficiaries (messaging/, read through messaging/conf.py). make run writes the messages
+# it would send to MEDIA_ROOT/sent-messages.log; production sets the Twilio backend and its credentials.
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "messaging.backends.file.FileBackend")
+SMS_QUEUE = os.environ.get("SMS_QUEUE", "") or None  # "notify" in production, consumed by its own worker
+SMS_PRICE_USD = os.environ.get("SMS_PRICE_USD", "0.05")
+SMS_DAILY_CAP = int(os.environ.get("SMS_DAILY_CAP", "3"))
+SMS_QUIET_START = int(os.environ.get("SMS_QUIET_START", "21"))
+SMS_QUIET_END = int(os.environ.get("SMS_QUIET_END", "8"))
+TWILIO_ACCOUNT_SID = os.environ.get("TWILIO_ACCOUNT_SID", "")
+TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN", "")
+TWILIO_FROM = os.environ.get("TWILIO_FROM", "")
+TWILIO_WHATSAPP_FROM = os.environ.get("TWILIO_WHATSAPP_FROM", "")
+TWILIO_API_BASE = os.environ.get("TWILIO_API_BASE", "https://api.twilio.com")
+MESSAGING_PUBLIC_URL = os.environ.get("MESSAGING_PUBLIC_URL", "")
+
 # The data controller named in the cover letter of a subject-access document (KVKK): the national society.
 DATA_CONTROLLER_NAME = os.environ.get("DATA_CONTROLLER_NAME", "")
 MEDIA_ROOT = Path(

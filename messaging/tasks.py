@@ -55,9 +55,14 @@ def queue_reminders() -> int:
 @shared_task(acks_late=True, queue=conf.queue())
 def record_month_costs(month: str | None = None) -> int:
     """Monthly (and nightly for the running month): the messages' cost into each centre's costs."""
-    day = dt.date.fromisoformat(month) if month else timezone.localdate()
+    if month:
+        days = [dt.date.fromisoformat(month)]
+    else:  # the running month, and the last one: messages sent on its last evening count there too
+        today = timezone.localdate()
+        days = [today, today.replace(day=1) - dt.timedelta(days=1)]
     written = 0
-    for center in Center.objects.all():
-        if services.month_cost_record(center=center, month=day) is not None:
-            written += 1
+    for day in days:
+        for center in Center.objects.all():
+            if services.month_cost_record(center=center, month=day) is not None:
+                written += 1
     return written
