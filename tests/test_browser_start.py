@@ -10,6 +10,7 @@ import re
 
 import pytest
 from django.utils import translation
+from django.utils.formats import date_format
 from playwright.sync_api import expect
 
 from conftest import assert_accessible, assert_no_horizontal_scroll
@@ -117,10 +118,18 @@ def test_centre_manager_sees_the_day_and_goes_to_the_transfer_waiting_for_them(
 def test_national_manager_lands_on_the_national_dashboard_and_opens_the_national_reports(
     page, live_server, world, language
 ):
+    run = world.report_runs["national"]
     start(page, live_server, "national_manager", language, url=r"/national/dashboard/$")
-    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(t(language, "All centres"))
     page.get_by_test_id("nav-items").get_by_role("link", name=t(language, "National reports")).click()
     expect(page).to_have_url(re.compile(r"/national/reports/$"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text(t(language, "All centres"))
+    usable(page)
+    with translation.override(language):
+        month = date_format(run.start, "F Y")
+    page.get_by_role("link", name=month, exact=True).click()
+    expect(page).to_have_url(re.compile(rf"/{run.pk}/$"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text(month)
     usable(page)
 
 
