@@ -479,3 +479,23 @@ def assert_no_horizontal_scroll(page):
     """The page fits the window's width: nothing to scroll sideways to."""
     scroll_width, inner_width = page.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]")
     assert scroll_width <= inner_width, f"{page.url}: {scroll_width} px wide in a {inner_width} px window"
+
+
+_SVG_TEXT_OUTSIDE = """(selector) => {
+  const outside = [];
+  for (const svg of document.querySelectorAll(selector)) {
+    const box = svg.viewBox.baseVal;
+    for (const text of svg.querySelectorAll('text')) {
+      const b = text.getBBox();
+      if (b.x < box.x - 0.5 || b.y < box.y - 0.5 || b.x + b.width > box.x + box.width + 0.5 ||
+          b.y + b.height > box.y + box.height + 0.5) outside.push(text.textContent);
+    }
+  }
+  return outside;
+}"""
+
+
+def assert_chart_labels_inside(page, selector: str):
+    """Every label of the charts matched by ``selector`` is drawn inside its SVG: none clipped."""
+    outside = page.evaluate(_SVG_TEXT_OUTSIDE, selector)
+    assert outside == [], f"{page.url}: labels outside their chart: {outside}"

@@ -8,23 +8,11 @@ import time_machine
 from playwright.sync_api import expect
 
 from beneficiaries.tests.factories import BeneficiaryFactory
+from conftest import assert_chart_labels_inside
 from services.models import ServiceCategory, ServiceDelivery
 from tests.test_browser_foundation import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-LABELS_OUTSIDE = """() => {
-  const outside = [];
-  for (const svg of document.querySelectorAll('svg[data-testid="chart"]')) {
-    const box = svg.viewBox.baseVal;
-    for (const text of svg.querySelectorAll('text')) {
-      const b = text.getBBox();
-      if (b.x < box.x - 0.5 || b.y < box.y - 0.5 || b.x + b.width > box.x + box.width + 0.5 ||
-          b.y + b.height > box.y + box.height + 0.5) outside.push(text.textContent);
-    }
-  }
-  return outside;
-}"""
 
 
 def _served_over_the_year(world):
@@ -56,7 +44,7 @@ def test_the_national_dashboard_fits_a_laptop_with_every_label_inside_its_chart(
     charts = page.locator('svg[data-testid="chart"]')
     expect(charts).to_have_count(4)
     assert page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth")
-    assert page.evaluate(LABELS_OUTSIDE) == []
+    assert_chart_labels_inside(page, 'svg[data-testid="chart"]')
     # Months in reading order: the oldest month first in the page's direction.
     bars = charts.first.locator("rect")
     first, last = bars.first.bounding_box(), bars.last.bounding_box()

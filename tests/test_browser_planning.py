@@ -7,23 +7,11 @@ import pytest
 import time_machine
 from playwright.sync_api import expect
 
+from conftest import assert_chart_labels_inside
 from planning.tests.factories import planned_center
 from tests.test_browser_foundation import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-LABELS_OUTSIDE = """() => {
-  const outside = [];
-  for (const svg of document.querySelectorAll('svg[data-testid="runway-chart"]')) {
-    const box = svg.viewBox.baseVal;
-    for (const text of svg.querySelectorAll('text')) {
-      const b = text.getBBox();
-      if (b.x < box.x - 0.5 || b.y < box.y - 0.5 || b.x + b.width > box.x + box.width + 0.5 ||
-          b.y + b.height > box.y + box.height + 0.5) outside.push(text.textContent);
-    }
-  }
-  return outside;
-}"""
 
 
 @time_machine.travel(dt.datetime(2026, 11, 20, 9, 0), tick=True)
@@ -39,7 +27,7 @@ def test_the_scenario_page_fits_a_laptop_with_the_runway_chart_inside(page, live
     expect(chart).to_have_count(1)
     expect(page.locator("#runway")).to_contain_text("Appeal fund")
     assert page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth")
-    assert page.evaluate(LABELS_OUTSIDE) == []
+    assert_chart_labels_inside(page, 'svg[data-testid="runway-chart"]')
     # "Without" comes first in reading order: on the left in Turkish, on the right in Arabic.
     without, with_ = chart.locator("rect").nth(0).bounding_box(), chart.locator("rect").nth(1).bounding_box()
     assert (without["x"] > with_["x"]) if language == "ar" else (without["x"] < with_["x"])
