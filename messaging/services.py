@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from audit import recorder
 from beneficiaries.models import CONTACT_SCOPE, Beneficiary, Consent
+from beneficiaries.services import consent_update
 from centers.models import Center
 from core.tokens import create_once
 from messaging import conf, texts
@@ -75,22 +76,9 @@ def contact_consent_record(*, person: Beneficiary, given: bool, channel: str, la
     """
     if channel not in Channel.values or language not in MESSAGE_LANGUAGES:
         raise ValueError("unknown channel or language")
-    now = timezone.now()
     with transaction.atomic():
-        consent = Consent.objects.select_for_update().filter(beneficiary=person, scope=CONTACT_SCOPE).first()
-        if consent is None:
-            Consent.objects.create(beneficiary=person, scope=CONTACT_SCOPE, given=given, recorded_by=by)
-        elif consent.is_active and not given:
-            consent.withdrawn_at, consent.recorded_by = now, by
-            consent.save(update_fields=["withdrawn_at", "recorded_by"])
-        elif given and not consent.is_active:
-            consent.given, consent.withdrawn_at, consent.recorded_at, consent.recorded_by = (
-                True,
-                None,
-                now,
-                by,
-            )
-            consent.save(update_fields=["given", "withdrawn_at", "recorded_at", "recorded_by"])
+        # The same rules as every other consent: a withdrawal is kept, an answer given again is recorded anew.
+        consent_update(person=person, answers={CONTACT_SCOPE: given}, by=by)
         ContactPreference.objects.update_or_create(
             beneficiary=person, defaults={"channel": channel, "language": language}
         )
