@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from beneficiaries.models import Beneficiary
 from centers.models import Center, CenterScopedQuerySet
@@ -76,7 +77,8 @@ class Message(models.Model):
     center = models.ForeignKey(Center, on_delete=models.PROTECT, related_name="+")
     beneficiary = models.ForeignKey(Beneficiary, on_delete=models.CASCADE, related_name="messages")
     channel = models.CharField(_("channel"), max_length=10, choices=Channel)
-    to = models.CharField(_("to"), max_length=20)  # E.164
+    # A context of its own: "to" is also the end of a period elsewhere, a different word in Turkish and Arabic.
+    to = models.CharField(pgettext_lazy("message recipient", "to"), max_length=20)  # E.164
     language = models.CharField(_("language"), max_length=8)
     template = models.CharField(_("message"), max_length=32)
     text = models.TextField(_("text"))

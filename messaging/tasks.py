@@ -1,11 +1,12 @@
 """Thin entry points on the notify queue (SMS_QUEUE): take ids, call a service, retry what is transient.
 
 Production routes these to their own ``notify`` queue and worker, so a slow provider never holds up reports.
+The queue is read from SMS_QUEUE each time a task is sent (``NotifyTask``), not when this module is imported.
 """
 
 import datetime as dt
 
-from celery import shared_task
+from celery import Task, shared_task
 from django.db import OperationalError
 from django.utils import timezone
 
@@ -14,10 +15,21 @@ from messaging import conf, services
 from messaging.backends import TransientError
 
 
+class NotifyTask(Task):
+    """Sent to SMS_QUEUE as it is when the task is sent: by ``delay``, by beat, by a retry. A queue fixed in
+    the decorator would be the one of whatever settings the process had when it imported this module."""
+
+    def apply_async(self, args=None, kwargs=None, **options):
+        queue = conf.queue()
+        if queue and not options.get("queue"):
+            options["queue"] = queue
+        return super().apply_async(args, kwargs, **options)
+
+
 @shared_task(
     bind=True,
     acks_late=True,
-    queue=conf.queue(),
+    base=NotifyTask,
     max_retries=conf.max_attempts() - 1,
     retry_backoff=True,
 )
@@ -37,7 +49,7 @@ def send_message(self, message_id: int) -> str:
     return message.status
 
 
-@shared_task(acks_late=True, queue=conf.queue())
+@shared_task(base=NotifyTask, acks_late=True)
 def send_due() -> int:
     """Every few minutes: send what quiet hours held back (and anything a lost task left queued)."""
     due = services.messages_due(now=timezone.now())
@@ -46,13 +58,13 @@ def send_due() -> int:
     return len(due)
 
 
-@shared_task(acks_late=True, queue=conf.queue())
+@shared_task(base=NotifyTask, acks_late=True)
 def queue_reminders() -> int:
     """Daily, in the afternoon: reminders of tomorrow's sessions and follow-up appointments."""
     return services.reminders_for_tomorrow(today=timezone.localdate())
 
 
-@shared_task(acks_late=True, queue=conf.queue())
+@shared_task(base=NotifyTask, acks_late=True)
 def record_month_costs(month: str | None = None) -> int:
     """Monthly (and nightly for the running month): the messages' cost into each centre's costs."""
     if month:

@@ -2,10 +2,6 @@
 
 import base64
 import datetime as dt
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
-from urllib.parse import parse_qs
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -16,48 +12,20 @@ from beneficiaries.models import CONTACT_SCOPE, Consent
 from messaging import services
 from messaging.backends.twilio import signature
 from messaging.models import Message
+from messaging.tests.fake_twilio import SID, TOKEN, serving
 
-SID, TOKEN = "AC0123456789abcdef0123456789abcdef", "test-auth-token"
 AFTERNOON = dt.datetime(2026, 12, 1, 15, 0, tzinfo=ZoneInfo("Europe/Istanbul"))
-
-
-class FakeTwilio(BaseHTTPRequestHandler):
-    requests: list = []
-    answers: list = []  # (status, body) to give, in order; then 201
-
-    def do_POST(self):
-        length = int(self.headers["Content-Length"])
-        body = self.rfile.read(length).decode()
-        type(self).requests.append(
-            {"path": self.path, "auth": self.headers.get("Authorization"), "form": parse_qs(body)}
-        )
-        status, answer = type(self).answers.pop(0) if type(self).answers else (201, None)
-        answer = answer or {"sid": f"SM{len(type(self).requests):032d}", "status": "queued"}
-        payload = json.dumps(answer).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
-
-    def log_message(self, *args):
-        pass
 
 
 @pytest.fixture
 def twilio(settings):
-    FakeTwilio.requests, FakeTwilio.answers = [], []
-    server = HTTPServer(("127.0.0.1", 0), FakeTwilio)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    settings.SMS_BACKEND = "messaging.backends.twilio.TwilioBackend"
-    settings.TWILIO_API_BASE = f"http://127.0.0.1:{server.server_port}"
-    settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN = SID, TOKEN
-    settings.TWILIO_FROM, settings.TWILIO_WHATSAPP_FROM = "+15005550006", "+14155238886"
-    settings.MESSAGING_PUBLIC_URL = "https://toplum.example.org"
-    yield FakeTwilio
-    server.shutdown()
-    server.server_close()
+    with serving() as (fake, base):
+        settings.SMS_BACKEND = "messaging.backends.twilio.TwilioBackend"
+        settings.TWILIO_API_BASE = base
+        settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN = SID, TOKEN
+        settings.TWILIO_FROM, settings.TWILIO_WHATSAPP_FROM = "+15005550006", "+14155238886"
+        settings.MESSAGING_PUBLIC_URL = "https://toplum.example.org"
+        yield fake
 
 
 def _post_signed(client, name, params, *, token=TOKEN, base="https://toplum.example.org"):
