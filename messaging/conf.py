@@ -72,5 +72,6 @@ def max_attempts() -> int:
 def queue() -> str | None:
     """The queue of the messaging tasks: SMS_QUEUE ("notify" in production, with its own worker); unset,
     None, which Celery reads as its default queue when the task is sent (so a test worker, which consumes a
-    queue of its own named by CELERY_QUEUE, receives them too)."""
+    queue of its own named by CELERY_QUEUE, receives them too). Read each time a task is sent
+    (messaging.tasks.NotifyTask), never at import."""
     return _setting("SMS_QUEUE", None) or None
