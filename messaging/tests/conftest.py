@@ -22,7 +22,8 @@ TWILIO_FROM = "+15005550006"
 
 
 @pytest.fixture(autouse=True)
-def memory_backend(settings):
+def memory_backend(settings, celery_eager):
+    # Tasks run here, even in CI where a broker is configured (celery_eager): only notify_worker sends to one.
     settings.SMS_BACKEND = "messaging.backends.locmem.MemoryBackend"
     settings.SMS_QUIET_START, settings.SMS_QUIET_END = 21, 8
     settings.SMS_DAILY_CAP = 3
