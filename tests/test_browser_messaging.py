@@ -19,7 +19,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 
 @pytest.fixture
-def course(world, settings):
+def course(world, settings, celery_eager):  # messages are sent in-process, as `make run` sends them
     settings.SMS_BACKEND = "messaging.backends.locmem.MemoryBackend"
     # No quiet hours: the test may run at night, and it is about the broadcast, not the clock.
     settings.SMS_QUIET_START = settings.SMS_QUIET_END = 0

@@ -15,7 +15,9 @@ MONDAY_LUNCHTIME = dt.datetime(2026, 11, 30, 9, 30, tzinfo=dt.UTC)
 
 
 @pytest.mark.django_db
-def test_the_demo_writes_its_messages_to_the_file(settings, tmp_path, django_capture_on_commit_callbacks):
+def test_the_demo_writes_its_messages_to_the_file(
+    settings, tmp_path, django_capture_on_commit_callbacks, celery_eager
+):
     settings.DEBUG = True
     settings.TIME_ZONE = "Europe/Istanbul"
     settings.SMS_BACKEND = "messaging.backends.file.FileBackend"
