@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from centers.models import Center, Role
@@ -96,12 +97,29 @@ class ReferralForm(forms.ModelForm):
 
     class Meta:
         model = Referral
-        fields = ["partner", "reason", "urgency", "shared_fields"]
-        widgets = {"reason": forms.Textarea(attrs={"rows": 3})}
+        fields = ["partner", "reason", "urgency", "shared_fields", "appointment_at"]
+        widgets = {
+            "reason": forms.Textarea(attrs={"rows": 3}),
+            "appointment_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        }
+        help_texts = {
+            "appointment_at": _("If the partner gave one: the person is reminded by message the day before.")
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["partner"].queryset = Partner.objects.filter(is_active=True)
+        self.fields["appointment_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+
+    def clean_appointment_at(self):
+        appointment = self.cleaned_data.get("appointment_at")
+        if appointment is None:
+            return None
+        # A referral not yet sent will be sent today at the earliest.
+        sent_on = self.instance.sent_on or timezone.localdate()
+        if timezone.localdate(appointment) < sent_on:
+            raise forms.ValidationError(_("The appointment cannot be before the day the referral was sent."))
+        return appointment
 
 
 class CloseForm(forms.Form):

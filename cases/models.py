@@ -263,6 +263,8 @@ class Referral(models.Model):
     answered_on = models.DateField(_("answered on"), null=True, blank=True)
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=500, blank=True)
+    # When the person is expected at the partner: the day before, they are reminded (messaging).
+    appointment_at = models.DateTimeField(_("appointment"), null=True, blank=True)
 
     objects = OnCaseQuerySet.as_manager()
 
@@ -273,6 +275,13 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner} · {self.get_status_display()}"
+
+    def clean(self):
+        super().clean()
+        if self.appointment_at and self.sent_on and timezone.localdate(self.appointment_at) < self.sent_on:
+            raise ValidationError(
+                {"appointment_at": _("The appointment cannot be before the day the referral was sent.")}
+            )
 
 
 class Transfer(models.Model):

@@ -154,7 +154,14 @@ def referral_consent_given(person: Beneficiary) -> bool:
 
 
 def referral_create(
-    *, case: Case, by, partner, reason: str, urgency: str, shared_fields: list[str]
+    *,
+    case: Case,
+    by,
+    partner,
+    reason: str,
+    urgency: str,
+    shared_fields: list[str],
+    appointment_at: dt.datetime | None = None,
 ) -> Referral:
     _require_open(case)
     if not referral_consent_given(case.beneficiary):
@@ -166,7 +173,13 @@ def referral_create(
     if unknown:
         raise ValidationError(_("Unknown field: %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
     referral = Referral(
-        case=case, created_by=by, partner=partner, reason=reason, urgency=urgency, shared_fields=shared_fields
+        case=case,
+        created_by=by,
+        partner=partner,
+        reason=reason,
+        urgency=urgency,
+        shared_fields=shared_fields,
+        appointment_at=appointment_at,
     )
     referral.full_clean()
     referral.save()
