@@ -307,7 +307,50 @@ def reminders_for_tomorrow(*, today: dt.date) -> int:
                 key=f"follow_up_tomorrow:{follow_up.case_id}:{tomorrow}",
             ).messages
         )
+    return queued + referral_appointment_reminders(day=tomorrow)
+
+
+def referral_appointment_reminders(*, day: dt.date) -> int:
+    """Remind each person of a referral appointment on ``day``: its day and time only.
+
+    Like the follow-up reminder, only for open cases, and only for referrals the partner may still act on
+    (sent or accepted). The partner is not named: a partner's name can tell what the person is referred
+    for (texts.py). A moved appointment is a new notice; the same one is never sent twice.
+    """
+    from cases.models import Case, Referral
+
+    start, end = day_bounds(day)
+    referrals = (
+        Referral.objects.filter(
+            appointment_at__gte=start,
+            appointment_at__lt=end,
+            status__in=[Referral.Status.SENT, Referral.Status.ACCEPTED],
+        )
+        .exclude(case__status=Case.Status.CLOSED)
+        .select_related("case__beneficiary", "case__center")
+    )
+    queued = 0
+    for referral in referrals:
+        when = timezone.localtime(referral.appointment_at)
+        queued += len(
+            messages_queue_many(
+                people=[referral.case.beneficiary],
+                center=referral.case.center,
+                template="referral_appointment",
+                variables={"date": texts.DayAndTime(when)},
+                key=f"referral_appointment:{referral.pk}:{when:%Y%m%d%H%M}",
+            ).messages
+        )
     return queued
+
+
+def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The start of ``day`` and of the next, in local time."""
+    tz = timezone.get_current_timezone()
+    return (
+        timezone.make_aware(dt.datetime.combine(day, dt.time()), tz),
+        timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time()), tz),
+    )
 
 
 # ---------------------------------------------------------------- broadcasts

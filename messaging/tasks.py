@@ -60,7 +60,7 @@ def send_due() -> int:
 
 @shared_task(base=NotifyTask, acks_late=True)
 def queue_reminders() -> int:
-    """Daily, in the afternoon: reminders of tomorrow's sessions and follow-up appointments."""
+    """Daily, in the afternoon: reminders of tomorrow's sessions, follow-up and referral appointments."""
     return services.reminders_for_tomorrow(today=timezone.localdate())
 
 

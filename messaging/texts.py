@@ -125,3 +125,13 @@ class Clock:
 
     def __str__(self) -> str:
         return f"{self.time:%H:%M}"
+
+
+class DayAndTime:
+    """A day and its time ("Wednesday 2 December 10:30"): the referral appointment's ``date``."""
+
+    def __init__(self, moment):
+        self.moment = moment
+
+    def __str__(self) -> str:
+        return f"{Day(self.moment.date())} {Clock(self.moment.time())}"
