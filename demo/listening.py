@@ -79,6 +79,39 @@ def _weighted(rng, weights: dict, k: int) -> list[str]:
     return chosen
 
 
+def outreach_visit(rng, *, center, day, place, worker, people: tuple[int, int], host_share: float) -> int:
+    """One visit to a neighbourhood and the people asked there, as staff record them; how many were asked."""
+    district, neighbourhood = place
+    visit = OutreachVisit.objects.create(
+        center=center,
+        date=day,
+        district=district,
+        neighbourhood=neighbourhood,
+        households_visited=rng.randint(6, 25),
+        created_by=worker,
+    )
+    visit.staff.add(worker)
+    asked = rng.randint(*people)
+    for _ in range(asked):
+        host = rng.random() < host_share
+        needs = _weighted(rng, HOST_NEEDS if host else MIGRANT_NEEDS, rng.choice([1, 2, 3, 3]))
+        interview_save(
+            visit=visit,
+            by=worker,
+            submission_id=f"demo:{uuid.UUID(int=rng.getrandbits(128))}",
+            needs=needs,
+            respondent_sex=rng.choice(["female", "female", "male"]),
+            age_band=rng.choice(["age_18_59"] * 6 + ["age_60_plus", "age_12_17"]),
+            population_group="host_community"
+            if host
+            else rng.choice(["temporary_protection"] * 4 + ["international_protection"]),
+            nationality="TR" if host else rng.choice(["SY"] * 5 + ["AF", "IQ", "IR"]),
+            beneficiary=None,
+            quote=rng.choice(QUOTES),
+        )
+    return asked
+
+
 @transaction.atomic
 def seed(*, rng: random.Random) -> dict[str, tuple[int, int, int]]:
     """Per centre: (visits, interviews, feedback). Skips a centre that already has visits (idempotent)."""
@@ -99,35 +132,16 @@ def seed(*, rng: random.Random) -> dict[str, tuple[int, int, int]]:
             day = today - dt.timedelta(days=days_ago)
             if day < center.opened_on:
                 continue
-            district, neighbourhood = rng.choice(places)
-            visit = OutreachVisit.objects.create(
-                center=center,
-                date=day,
-                district=district,
-                neighbourhood=neighbourhood,
-                households_visited=rng.randint(6, 25),
-                created_by=worker,
-            )
-            visit.staff.add(worker)
             visits += 1
-            for _ in range(rng.randint(3, 8)):
-                host = rng.random() < 0.2
-                needs = _weighted(rng, HOST_NEEDS if host else MIGRANT_NEEDS, rng.choice([1, 2, 3, 3]))
-                interview_save(
-                    visit=visit,
-                    by=worker,
-                    submission_id=f"demo:{uuid.UUID(int=rng.getrandbits(128))}",
-                    needs=needs,
-                    respondent_sex=rng.choice(["female", "female", "male"]),
-                    age_band=rng.choice(["age_18_59"] * 6 + ["age_60_plus", "age_12_17"]),
-                    population_group="host_community"
-                    if host
-                    else rng.choice(["temporary_protection"] * 4 + ["international_protection"]),
-                    nationality="TR" if host else rng.choice(["SY"] * 5 + ["AF", "IQ", "IR"]),
-                    beneficiary=None,
-                    quote=rng.choice(QUOTES),
-                )
-                interviews += 1
+            interviews += outreach_visit(
+                rng,
+                center=center,
+                day=day,
+                place=rng.choice(places),
+                worker=worker,
+                people=(3, 8),
+                host_share=0.2,
+            )
         for days_ago in range(355, -1, -9):
             kind, text, category = SENSITIVE if days_ago == 40 else rng.choice(FEEDBACK)
             received = today - dt.timedelta(days=days_ago)

@@ -11,10 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from centers.models import Center
-from demo.listening import HOST_NEEDS, MIGRANT_NEEDS, QUOTES, _weighted
+from demo.listening import outreach_visit
 from finance.models import FundingSource
-from listening.models import OutreachVisit
-from listening.services import interview_save
 from planning.models import CenterPlan, PlannedActivity, PlannedCost, PlannedStaff, Scenario, ScenarioOpening
 from services.models import ServiceCategory
 
@@ -130,31 +128,14 @@ def _outreach(kilis: Center, rng: random.Random) -> tuple[int, int]:
     today = timezone.localdate()
     visits = interviews = 0
     for days_ago in range(360, -1, -15):
-        district, neighbourhood = rng.choice(KILIS_PLACES)
-        visit = OutreachVisit.objects.create(
-            center=kilis,
-            date=today - dt.timedelta(days=days_ago),
-            district=district,
-            neighbourhood=neighbourhood,
-            households_visited=rng.randint(8, 30),
-            created_by=worker,
-        )
-        visit.staff.add(worker)
         visits += 1
-        for _ in range(rng.randint(4, 9)):
-            host = rng.random() < 0.25
-            needs = _weighted(rng, HOST_NEEDS if host else MIGRANT_NEEDS, rng.choice([1, 2, 3, 3]))
-            interview_save(
-                visit=visit,
-                by=worker,
-                submission_id=f"demo:{uuid.UUID(int=rng.getrandbits(128))}",
-                needs=needs,
-                respondent_sex=rng.choice(["female", "female", "male"]),
-                age_band=rng.choice(["age_18_59"] * 6 + ["age_60_plus", "age_12_17"]),
-                population_group="host_community" if host else "temporary_protection",
-                nationality="TR" if host else "SY",
-                beneficiary=None,
-                quote=rng.choice(QUOTES),
-            )
-            interviews += 1
+        interviews += outreach_visit(
+            rng,
+            center=kilis,
+            day=today - dt.timedelta(days=days_ago),
+            place=rng.choice(KILIS_PLACES),
+            worker=worker,
+            people=(4, 9),
+            host_share=0.25,
+        )
     return visits, interviews
