@@ -308,6 +308,38 @@ def celery_eager():
     app.conf.task_always_eager = previous
 
 
+def start_worker(*, queue: str, env: dict) -> subprocess.Popen:
+    """A real ``celery worker`` process (solo pool) consuming ``queue`` with the environment given."""
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--pool=solo",
+            "--loglevel=WARNING",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-Q",
+            queue,
+        ],
+        cwd=Path(__file__).parent,
+        env=env,
+    )
+
+
+def stop_worker(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 @pytest.fixture(scope="session")
 def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
     """A real ``celery worker`` process on the Redis broker, using the test database.
@@ -335,36 +367,14 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
         "CELERY_QUEUE": queue,
         "MEDIA_ROOT": str(tmp_path_factory.mktemp("worker-media")),
     }
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "--pool=solo",
-            "--loglevel=WARNING",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "-Q",
-            queue,
-        ],
-        cwd=Path(__file__).parent,
-        env=env,
-    )
+    process = start_worker(queue=queue, env=env)
     previous_queue = app.conf.task_default_queue
     app.conf.task_default_queue = queue
     try:
         yield process
     finally:
         app.conf.task_default_queue = previous_queue
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop_worker(process)
 
 
 def _chromium_path():

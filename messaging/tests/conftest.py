@@ -3,16 +3,14 @@ test (``notify_worker``) sends through a real Celery worker to a local server th
 
 import os
 import subprocess
-import sys
 import uuid
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
 from beneficiaries.models import CONTACT_SCOPE, Consent
 from beneficiaries.tests.factories import BeneficiaryFactory
-from conftest import require_in_ci
+from conftest import require_in_ci, start_worker, stop_worker
 from messaging.backends import locmem
 from messaging.models import ContactPreference
 from messaging.tests.fake_twilio import SID, TOKEN, serving
@@ -100,34 +98,11 @@ def notify_worker(django_db_setup, settings, tmp_path):
             "TWILIO_FROM": TWILIO_FROM,
             "MESSAGING_PUBLIC_URL": PUBLIC_URL,
         }
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "worker",
-                "--pool=solo",
-                "--loglevel=WARNING",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-                "-Q",
-                queue,
-            ],
-            cwd=Path(__file__).resolve().parents[2],
-            env=env,
-        )
+        process = start_worker(queue=queue, env=env)
         previous = app.conf.task_always_eager
         app.conf.task_always_eager = False
         try:
             yield NotifyWorker(process=process, queue=queue, twilio=twilio)
         finally:
             app.conf.task_always_eager = previous
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop_worker(process)
