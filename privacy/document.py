@@ -192,9 +192,7 @@ def document_language(*, person, requested: str | None, fallback: str) -> str:
 
 def controller_name() -> str:
     # DATA_CONTROLLER_NAME names the national society; until it is set, the letter describes it.
-    return settings.DATA_CONTROLLER_NAME or _(
-        "the Red Crescent society that runs the community centres"
-    )
+    return settings.DATA_CONTROLLER_NAME or _("the Red Crescent society that runs the community centres")
 
 
 def _label(model_field) -> str:
