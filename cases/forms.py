@@ -122,6 +122,24 @@ class ReferralForm(forms.ModelForm):
         return appointment
 
 
+class ReferralAppointmentForm(forms.ModelForm):
+    """The appointment a partner gives once the referral is sent; the model's clean keeps it after sending."""
+
+    class Meta:
+        model = Referral
+        fields = ["appointment_at"]
+        widgets = {
+            "appointment_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        }
+        help_texts = {
+            "appointment_at": _("If the partner gave one: the person is reminded by message the day before.")
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["appointment_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+
+
 class CloseForm(forms.Form):
     reason = forms.CharField(label=_("Reason for closing"), max_length=255)
 

@@ -220,6 +220,21 @@ def referral_advance(*, referral: Referral, action: str, outcome: str = "") -> R
     return referral
 
 
+def referral_appointment_set(*, referral: Referral, appointment_at: dt.datetime | None) -> Referral:
+    """Record (or clear) the appointment the partner gave, while the referral is sent or accepted."""
+    with transaction.atomic():
+        referral = Referral.objects.select_for_update().get(pk=referral.pk)
+        if referral.status not in (Referral.Status.SENT, Referral.Status.ACCEPTED):
+            raise ValidationError(
+                _("This referral is “%(status)s”: its appointment cannot be changed now.")
+                % {"status": referral.get_status_display()}
+            )
+        referral.appointment_at = appointment_at
+        referral.full_clean()
+        referral.save(update_fields=["appointment_at"])
+    return referral
+
+
 def case_close_request(*, case: Case, by, reason: str) -> Case:
     """The caseworker asks; the supervisor approves. A supervisor closing their own case needs no one."""
     _require_open(case)

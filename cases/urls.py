@@ -18,6 +18,8 @@ urlpatterns = [
     path("cases/<int:pk>/psychologists/", views.psychologists_set, name="psychologists_set"),
     path("cases/<int:pk>/referrals/new/", views.referral_add, name="referral_add"),
     path("referrals/<int:pk>/letter.pdf", views.referral_letter, name="referral_letter"),
+    # Before the <action> route, which would otherwise take "appointment" as an action.
+    path("referrals/<int:pk>/appointment/", views.referral_appointment, name="referral_appointment"),
     path("referrals/<int:pk>/<str:action>/", views.referral_advance, name="referral_advance"),
     path("cases/<int:pk>/close/", views.close_request, name="close_request"),
     path("cases/<int:pk>/close/<str:decision>/", views.close_decide, name="close_decide"),

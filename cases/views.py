@@ -17,6 +17,7 @@ from cases.forms import (
     GoalForm,
     NoteForm,
     PsychologistsForm,
+    ReferralAppointmentForm,
     ReferralForm,
     TransferForm,
 )
@@ -194,6 +195,23 @@ def referral_advance(request, center, pk, action):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return _to_case(request, referral.case)
+
+
+@require_perm(Perm.MANAGE_CASES)
+def referral_appointment(request, center, pk):
+    referral = access_referral(request, pk)
+    form = ReferralAppointmentForm(request.POST or None, instance=referral)
+    return _form_page(
+        request,
+        "cases/form.html",
+        form,
+        referral.case,
+        lambda f: services.referral_appointment_set(
+            referral=referral, appointment_at=f.cleaned_data["appointment_at"]
+        ),
+        _("Appointment saved."),
+        title=_("Appointment at %(partner)s") % {"partner": referral.partner},
+    )
 
 
 @require_perm(Perm.MANAGE_CASES)

@@ -39,6 +39,7 @@ FORM_PAGES = [
     "cases:psychologists_set",
     "cases:open",
     "cases:referral_add",
+    "cases:referral_appointment",
     "cases:transfer_request",
     "finance:costs",
     "finance:costs_import",

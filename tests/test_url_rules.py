@@ -130,6 +130,7 @@ CENTER_URLS = {
     "cases:psychologists_set": Rule(allowed={"social_worker", "center_manager"}, objects={"pk": "cases"}),
     "cases:referral_add": Rule(allowed=MANAGE_CASES, objects={"pk": "cases"}),
     "cases:referral_letter": Rule(allowed=MANAGE_CASES, objects={"pk": "referrals"}),
+    "cases:referral_appointment": Rule(allowed=MANAGE_CASES, objects={"pk": "referrals"}),
     "cases:referral_advance": Rule(
         allowed=MANAGE_CASES, objects={"pk": "referrals"}, extra={"action": "send"}, method="post", ok=302
     ),
