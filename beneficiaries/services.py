@@ -22,6 +22,7 @@ from beneficiaries.models import (
     Relationship,
 )
 from beneficiaries.selectors import Candidate
+from beneficiaries.signals import beneficiary_merged
 from centers.models import Center
 from core.services import model_fields_set
 from core.tokens import create_once
@@ -343,6 +344,7 @@ def beneficiary_merge(*, survivor: Beneficiary, other: Beneficiary, by) -> Benef
         DuplicateDecision.objects.create(
             kind=DuplicateDecision.Kind.MERGED, beneficiary=survivor, other=other, decided_by=by
         )
+        beneficiary_merged.send(sender=Beneficiary, survivor=survivor, other=other)
         recorder.record(
             recorder.AuditEvent.Action.UPDATE, obj=survivor, actor=by, detail={"merged_from": other.pk}
         )

@@ -1,15 +1,17 @@
 """What messaging hears from the apps above it: consent withdrawn, a session cancelled or moved, a place
-offered. Services sends nothing to messaging by name (it may not import it); messaging listens."""
+offered, two records merged. Services sends nothing to messaging by name (it may not import it); messaging listens."""
 
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
 
 from beneficiaries.models import CONTACT_SCOPE, Consent
+from beneficiaries.signals import beneficiary_merged
 from services.models import Session
 from services.signals import places_offered
 
 from . import services
+from .models import ContactPreference
 
 
 @receiver(post_save, sender=Consent, dispatch_uid="messaging-consent-withdrawn")
@@ -41,3 +43,12 @@ def session_after(sender, instance: Session, created: bool, **kwargs):
 @receiver(places_offered, dispatch_uid="messaging-places-offered")
 def places_were_offered(sender, enrollments, **kwargs):
     services.place_offered_notice(enrollments=enrollments)
+
+
+@receiver(beneficiary_merged, dispatch_uid="messaging-beneficiary-merged")
+def beneficiary_was_merged(sender, survivor, other, **kwargs):
+    # The survivor keeps the channel and language it chose; without one, it takes the merged record's.
+    if not ContactPreference.objects.filter(beneficiary=survivor).exists():
+        for preference in ContactPreference.objects.filter(beneficiary=other):
+            preference.beneficiary = survivor
+            preference.save()  # a save, not update(): the audit trail records the move
