@@ -2,15 +2,15 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
 .PHONY: run test install migrate demo serve worker beat lint security format messages compilemessages check-deploy bench clean
 
-$(STAMP): requirements.txt
+$(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required") if sys.version_info < (3, 11) else None'
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
 	rm -f $(VENV)/.installed-*
 	touch $@
 
@@ -47,7 +47,7 @@ lint: install
 ## Static security checks (bandit, medium and above) and known vulnerabilities in the pinned packages.
 ## SQL built from strings (B608) is checked by ruff's S608 instead, with its reviewed exceptions in ruff.toml.
 security: install
-	$(VENV)/bin/bandit -q -r config core centers accounts audit beneficiaries services cases listening finance messaging reports planning privacy demo -x '*/tests/*,*/migrations/*' \
+	$(VENV)/bin/bandit -q -r config core centers accounts audit beneficiaries services cases documents listening finance messaging reports planning privacy api demo -x '*/tests/*,*/migrations/*' \
 		--severity-level medium --skip B608
 	.ci/pip-audit
 

@@ -59,6 +59,9 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",  # authenticator apps
     "django_otp.plugins.otp_static",  # one-time recovery codes
     "csp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     # Toplum, one app per subject, in the order of DESIGN.md: each imports only apps above it.
     "core",
     "centers",
@@ -67,12 +70,14 @@ INSTALLED_APPS = [
     "beneficiaries",
     "services",
     "cases",
+    "documents",
     "listening",
     "finance",
     "messaging",
     "reports",
     "planning",
     "privacy",
+    "api",
     "demo",
 ]
 
@@ -196,8 +201,32 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Files kept by the application (documents, report files, uploads awaiting import) go to MEDIA_ROOT, or to an
+# S3-compatible bucket with STORAGE_BACKEND=s3. Either way they are private: never served from a public URL,
+# always through a view that checks access.
+STORAGE_BACKEND = os.environ.get("STORAGE_BACKEND", "filesystem")
+if STORAGE_BACKEND not in {"filesystem", "s3"}:
+    raise ImproperlyConfigured("STORAGE_BACKEND must be 'filesystem' or 's3'.")
+_DEFAULT_STORAGE = (
+    {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ.get("S3_BUCKET", "toplum"),
+            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("S3_REGION", "") or None,
+            "access_key": os.environ.get("S3_ACCESS_KEY_ID", ""),
+            "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY", ""),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+            "location": os.environ.get("S3_PREFIX", ""),
+        },
+    }
+    if STORAGE_BACKEND == "s3"
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -221,6 +250,16 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "toplum")
+# Queues by latency (config/celery.py, route_task): notices must start within seconds, imports and report
+# builds may take minutes. Each queue is named here; unset, it is the default queue, so one worker
+# (`make worker`) runs everything. Production names them all and runs a worker per queue (compose.yaml).
+CELERY_QUEUES_BY_LATENCY = {
+    "notify": os.environ.get("CELERY_QUEUE_NOTIFY", "") or os.environ.get("SMS_QUEUE", ""),
+    "imports": os.environ.get("CELERY_QUEUE_IMPORTS", ""),
+    "reports": os.environ.get("CELERY_QUEUE_REPORTS", ""),
+    "webhooks": os.environ.get("CELERY_QUEUE_WEBHOOKS", ""),
+}
+CELERY_TASK_ROUTES = ("config.celery.route_task",)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -297,6 +336,22 @@ TWILIO_FROM = os.environ.get("TWILIO_FROM", "")
 TWILIO_WHATSAPP_FROM = os.environ.get("TWILIO_WHATSAPP_FROM", "")
 TWILIO_API_BASE = os.environ.get("TWILIO_API_BASE", "https://api.twilio.com")
 MESSAGING_PUBLIC_URL = os.environ.get("MESSAGING_PUBLIC_URL", "")
+
+# The API (api/): authentication, scopes and throttles are the API's own (api/); the schema is OpenAPI 3.
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Toplum API",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
 
 # The data controller named in the cover letter of a subject-access document (KVKK): the national society.
 DATA_CONTROLLER_NAME = os.environ.get("DATA_CONTROLLER_NAME", "")

@@ -11,6 +11,8 @@ urlpatterns = [
     path("", include("privacy.urls")),
     path("", include("reports.urls")),
     path("", include("planning.urls")),
+    path("partner/", include("cases.partner_urls")),
+    path("api/v1/", include("api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     # Everything under /c/<center>/ is scoped to that centre by CenterScopeMiddleware.
@@ -18,6 +20,7 @@ urlpatterns = [
     path("c/<str:center>/", include("beneficiaries.urls")),
     path("c/<str:center>/", include("services.urls")),
     path("c/<str:center>/", include("cases.urls")),
+    path("c/<str:center>/", include("documents.urls")),
     path("c/<str:center>/", include("listening.urls")),
     path("c/<str:center>/", include("finance.urls")),
     path("c/<str:center>/", include("messaging.urls")),

@@ -11,7 +11,7 @@ from django.conf import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 # DESIGN.md, "Apps and layers", top to bottom; planning/ (planned centres and scenarios) reads reach and runway
-# from reports, so it sits below it. api/ comes when it is built.
+# from reports, so it sits below it. documents/ (files on profiles and cases) sits below cases.
 LAYERS = [
     "core",
     "centers",
@@ -20,12 +20,14 @@ LAYERS = [
     "beneficiaries",
     "services",
     "cases",
+    "documents",
     "listening",
     "finance",
     "messaging",
     "reports",
     "planning",
     "privacy",
+    "api",
     "demo",
     "config",
 ]
