@@ -24,5 +24,6 @@ urlpatterns = [
     path("c/<str:center>/", include("listening.urls")),
     path("c/<str:center>/", include("finance.urls")),
     path("c/<str:center>/", include("messaging.urls")),
+    path("c/<str:center>/", include("api.center_urls")),
     path("", include("messaging.webhook_urls")),
 ]
