@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from audit.recorder import record_access, record_export
 from beneficiaries.access import access_person
-from cases import selectors, services
+from cases import panels, selectors, services
 from cases.access import access_case, access_goal, access_referral, access_transfer_to_decide
 from cases.forms import (
     CaseOpenForm,
@@ -87,6 +87,8 @@ def detail(request, center, pk):
         and any(p.pk == request.user.pk for p in psychologists),
         "may_assign_psychologists": services.may_assign_psychologists(case=case, user=request.user),
     }
+    context["case_panels"], panel_context = panels.case_panels(request, case)
+    context.update(panel_context)
     return render(request, "cases/detail.html", context)
 
 
