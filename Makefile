@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: run test install migrate demo serve worker beat lint security format messages compilemessages check-deploy bench clean
+.PHONY: run test install wheelhouse image stack-up stack-down backup restore loadtest migrate demo serve worker beat lint security format messages compilemessages check-deploy bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required") if sys.version_info < (3, 11) else None'
@@ -75,6 +75,16 @@ bench: install
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py migrate --noinput -v0
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_registration $(BENCH_ARGS)
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_reports $(BENCH_REPORT_ARGS)
+
+## The container image (Dockerfile): Python packages from a wheelhouse built here, never from PyPI at build time.
+wheelhouse: install
+	mkdir -p docker/wheelhouse
+	@# Markers are dropped: the image's Python (Debian 12's 3.11.2) may need what this one does not.
+	sed 's/ *;.*//' requirements.txt > docker/wheelhouse/requirements.tmp
+	$(PY) -m pip wheel --quiet --no-deps --wheel-dir docker/wheelhouse -r docker/wheelhouse/requirements.tmp
+
+image: wheelhouse
+	docker build --network host -t toplum:latest .
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -21,6 +21,22 @@ def _save(instance):
     return instance
 
 
+def center_create(*, code: str, name: str, city: str, address: str = "", opened_on=None) -> Center:
+    """An open centre: what a new installation needs before ``createstaff`` (``createcenter``)."""
+    from django.utils import timezone
+
+    return _save(
+        Center(
+            code=code.strip().upper(),
+            name=name,
+            city=city,
+            address=address,
+            opened_on=opened_on or timezone.localdate(),
+            status=Center.Status.OPEN,
+        )
+    )
+
+
 def room_create(
     *, center: Center, name: str, floor: int, capacity: int, purpose: str = "", is_active: bool = True
 ) -> Room:

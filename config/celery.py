@@ -1,8 +1,9 @@
 """The Celery app. Tasks live in each app's ``tasks.py`` and are found here."""
 
 import os
+import time
 
-from celery import Celery
+from celery import Celery, signals
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -44,7 +45,38 @@ def route_task(name, args, kwargs, options, task=None, **kw):
     return {"queue": queue} if queue else None
 
 
+_started: dict[str, float] = {}
+
+
+@signals.task_prerun.connect
+def _task_started(task_id=None, task=None, **kwargs):
+    from core.logs import bind_task
+
+    bind_task(task_id, task.name)
+    _started[task_id] = time.monotonic()
+
+
+@signals.task_postrun.connect
+def _task_ended(task_id=None, task=None, state=None, **kwargs):
+    """Each task's run time and outcome go to Redis, where /metrics reads them (config/metrics.py)."""
+    from config.metrics import task_finished
+    from core.logs import unbind_task
+
+    started = _started.pop(task_id, None)
+    if started is not None:
+        task_finished(task=task.name, seconds=time.monotonic() - started, failed=state == "FAILURE")
+    unbind_task()
+
+
 @app.task(name="toplum.ping")
 def ping() -> str:
     """Answered by a worker: proves a task crossed the broker and came back."""
     return "pong"
+
+
+@app.task(name="toplum.sleep")
+def sleep(seconds: float) -> float:
+    """Holds a worker for ``seconds``: operators check queue isolation with it (a busy reports worker must not
+    delay notices), as tests/test_queues.py does."""
+    time.sleep(min(float(seconds), 600))
+    return seconds

@@ -14,6 +14,9 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from core.logs import configure_structlog
+from core.logs import formatter as log_formatter
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -59,6 +62,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",  # authenticator apps
     "django_otp.plugins.otp_static",  # one-time recovery codes
     "csp",
+    "django_prometheus",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -84,6 +88,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: /healthz answers JSON before sessions or users touch the database.
     "core.health.HealthMiddleware",
+    "core.logs.RequestIdMiddleware",
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "core.middleware.RejectNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -101,9 +107,11 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "accounts.security.NoStoreMiddleware",
     "centers.middleware.CenterScopeMiddleware",
+    "core.logs.RequestContextMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, so that a lockout answers before any view runs.
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -140,6 +148,19 @@ DATABASES = {
 # (`DATABASE_URL=<owner> manage.py migrate`): after every migrate the owner grants DATABASE_APP_ROLE its rows
 # (audit/roles.py; README, "Operating it").
 DATABASE_APP_ROLE = os.environ.get("DATABASE_APP_ROLE", "")
+# A streaming replica for report builds, dashboards and exports (core/replica.py), used while its replication
+# lag stays under DATABASE_REPLICA_MAX_LAG seconds; the primary otherwise. Tests mirror it onto the primary
+# (tests/test_replica.py uses the real replica CI starts).
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
+DATABASE_REPLICA_MAX_LAG = float(os.environ.get("DATABASE_REPLICA_MAX_LAG", "5"))
+DATABASE_REPLICA_CHECK_SECONDS = float(os.environ.get("DATABASE_REPLICA_CHECK_SECONDS", "5"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -317,6 +338,9 @@ REPORT_BUILD_MAX_ATTEMPTS = int(os.environ.get("REPORT_BUILD_MAX_ATTEMPTS", "3")
 REPORT_QUEUED_RESEND_AFTER = int(os.environ.get("REPORT_QUEUED_RESEND_AFTER", "900"))
 REPORT_BROKER_TIMEOUT = float(os.environ.get("REPORT_BROKER_TIMEOUT", "0.5"))
 
+# /metrics (config/metrics.py) answers Prometheus with this bearer token; unset, only requests from loopback.
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+
 # /healthz calls the worker "stale" when it has not run the heartbeat for this long.
 WORKER_HEARTBEAT_STALE_SECONDS = int(os.environ.get("WORKER_HEARTBEAT_STALE_SECONDS", "180"))
 
@@ -340,9 +364,14 @@ MESSAGING_PUBLIC_URL = os.environ.get("MESSAGING_PUBLIC_URL", "")
 # The API (api/): authentication, scopes and throttles are the API's own (api/); the schema is OpenAPI 3.
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.ApiTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "UNAUTHENTICATED_USER": None,
+    # JSON only: no browsable API (its pages would need inline scripts and a session).
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # Per API client (api.authentication.ClientRateThrottle), whichever token or address it calls from.
+    "DEFAULT_THROTTLE_RATES": {"api_client": os.environ.get("API_THROTTLE_RATE", "1000/hour")},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Toplum API",
@@ -351,6 +380,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "DESCRIPTION": "Referrals for partner organisations' systems; monthly reach figures, the activity catalogue "
+    "and the service directory for donors and coordination. Every call needs `Authorization: Bearer <token>`; "
+    "webhooks are signed as api/webhooks.py describes.",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVE_AUTHENTICATION": [],
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 # The data controller named in the cover letter of a subject-access document (KVKK): the national society.
@@ -408,11 +443,20 @@ EMAIL_BACKEND = os.environ.get(
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "toplum@localhost")
 
+# Logs (core/logs.py): JSON lines with request id, user id and centre code, never personal data.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "console" if DEBUG else "json")
+configure_structlog()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"structured": log_formatter(LOG_FORMAT)},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "structured"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # fontTools narrates every font subset it makes for a PDF card.
-    "loggers": {"fontTools": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    # fontTools narrates every font subset it makes for a PDF card; the request line is ours (core/logs.py).
+    "loggers": {
+        "fontTools": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+        "django.server": {"level": "WARNING"},
+        "toplum.request": {"level": os.environ.get("REQUEST_LOG_LEVEL", "INFO")},
+    },
 }

@@ -2,11 +2,15 @@ from django.contrib import admin
 from django.urls import include, path
 
 from centers import views as center_views
-from core.health import healthz
+from config.metrics import metrics
+from core.health import healthz, livez, readyz
 
 urlpatterns = [
     path("", center_views.home, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("livez", livez, name="livez"),
+    path("readyz", readyz, name="readyz"),
+    path("metrics", metrics, name="metrics"),
     path("", include("accounts.urls")),
     path("", include("privacy.urls")),
     path("", include("reports.urls")),

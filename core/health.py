@@ -68,18 +68,50 @@ def health() -> JsonResponse:
     return response
 
 
+def liveness() -> JsonResponse:
+    """``/livez``: the process answers. Nothing else is probed, so a database outage never makes an
+    orchestrator restart web containers that restarting would not mend."""
+    response = JsonResponse({"status": "ok"})
+    add_never_cache_headers(response)
+    return response
+
+
+def readiness() -> JsonResponse:
+    """``/readyz``, for the load balancer: 200 when this process can serve pages (the database and the
+    broker answer), 503 otherwise, so traffic goes to another web replica. The worker's heartbeat is not
+    part of it (pages do not need a worker); /healthz reports it."""
+    broker, _, _ = _broker_and_worker()
+    state = {"database": _database_state(), "broker": broker}
+    ready = state["database"] == "ok" and broker in {"ok", "not used"}
+    response = JsonResponse({"status": "ok" if ready else "error", **state}, status=200 if ready else 503)
+    add_never_cache_headers(response)
+    return response
+
+
+PROBES = {"/healthz": health, "/livez": liveness, "/readyz": readiness}
+
+
 def healthz(request):
     """The URL pattern, for reverse(); HealthMiddleware answers before it is reached."""
     return health()
 
 
+def livez(request):
+    return liveness()
+
+
+def readyz(request):
+    return readiness()
+
+
 class HealthMiddleware:
-    """First in MIDDLEWARE: ``/healthz`` never touches sessions, users or the database before it probes."""
+    """First in MIDDLEWARE: the probes (``/healthz``, ``/livez``, ``/readyz``) never touches sessions, users or the database before it probes."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path == "/healthz" and request.method in {"GET", "HEAD"}:
-            return health()
+        probe = PROBES.get(request.path)
+        if probe is not None and request.method in {"GET", "HEAD"}:
+            return probe()
         return self.get_response(request)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from centers.models import Center
 from core.counting import ALL
+from core.replica import replica_reads
 from finance.models import CostEntry
 from listening.models import Feedback
 from listening.selectors import feedback_counts
@@ -192,6 +193,7 @@ def _feedback(*, start: dt.date, end: dt.date, center_ids: list[int]) -> list[di
     return [{"kind": Feedback.Kind(kind).label, **counts} for kind, counts in sorted(by_kind.items())]
 
 
+@replica_reads()  # only reads: a streaming replica serves them while it keeps up (core/replica.py)
 def dashboard(*, center: Center | None, today: dt.date) -> dict:
     months = _months(today)
     start, end = months[0], today

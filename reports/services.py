@@ -21,6 +21,7 @@ from kombu.exceptions import KombuError
 
 from centers.models import Center
 from core.counting import ALL
+from core.replica import replica_reads
 from listening.selectors import feedback_counts
 from reports import costs as money
 from reports import document, exports, render
@@ -254,7 +255,9 @@ def report_build(*, run_id: int, heartbeat: bool = False) -> ReportRun:
                 if taken_over.is_set() or not mine.update(progress=percent, heartbeat_at=timezone.now()):
                     raise BuildTakenOver
 
-            content = report_content(center=run.center, start=run.start, end=run.end, progress=progress)
+            # Counting only reads: a streaming replica serves it while it keeps up (core/replica.py).
+            with replica_reads():
+                content = report_content(center=run.center, start=run.start, end=run.end, progress=progress)
             progress(90)
             _finish(run=run, mine=mine, content=content)
     except BuildTakenOver:

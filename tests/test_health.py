@@ -50,3 +50,23 @@ def test_health_never_touches_the_session(client, db, django_assert_max_num_quer
     # 1 the database probe; no session or user lookup before it
     with django_assert_max_num_queries(1):
         assert client.get(reverse("healthz"))["Content-Type"] == "application/json"
+
+
+def test_liveness_answers_without_touching_the_database(client, django_assert_max_num_queries):
+    with django_assert_max_num_queries(0):
+        response = client.get(reverse("livez"))
+    assert response.status_code == 200 and response.json() == {"status": "ok"}
+
+
+def test_readiness_is_ok_when_the_database_answers(client, db):
+    response = client.get(reverse("readyz"))
+    assert response.status_code == 200
+    assert response.json()["database"] == "ok"
+
+
+def test_readiness_fails_when_the_database_is_down(client, db, monkeypatch):
+    monkeypatch.setattr(health, "_database_state", lambda: "error: OperationalError")
+    response = client.get(reverse("readyz"))
+    assert response.status_code == 503 and response.json()["status"] == "error"
+    # Liveness is unaffected: restarting the web process would not mend the database.
+    assert client.get(reverse("livez")).status_code == 200

@@ -190,6 +190,9 @@ GLOBAL_ROLE_URLS = {
 GLOBAL_URLS = {
     "home": "lists only the user's own centres",
     "healthz": "states of database and broker, no data",
+    "livez": "the process answers, no data",
+    "readyz": "states of database and broker, no data",
+    "metrics": "counts only; a bearer token or loopback (tests/test_observability.py)",
     "login": "public",
     "logout": "ends the user's own session",
     "password_change": "the user's own account",
