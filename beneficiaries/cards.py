@@ -1,6 +1,8 @@
-"""Registration cards: a QR code that carries only the number and card version."""
+"""Registration cards: a QR code that carries only the number and card version, and the person's photo
+where they consented to it."""
 
 import io
+from collections.abc import Callable
 
 import segno
 
@@ -8,6 +10,19 @@ from beneficiaries.models import Beneficiary
 from core.pdf import new_pdf
 
 CARD_MM = (85.6, 54.0)  # ID-1, the size of a bank card
+PHOTO_MM = (12.0, 15.0)  # top right, above the QR code
+
+# Where the photo comes from: documents (below beneficiaries in DESIGN.md's table) registers a function
+# person -> JPEG/PNG bytes, or None when there is no photo or no consent to one.
+_photo_sources: list[Callable] = []
+
+
+def card_photo_with(source: Callable) -> None:
+    _photo_sources[:] = [source]
+
+
+def card_photo(person: Beneficiary) -> bytes | None:
+    return _photo_sources[0](person) if _photo_sources else None
 
 
 def card_qr(person: Beneficiary) -> segno.QRCode:
@@ -42,4 +57,8 @@ def card_pdf(person: Beneficiary) -> bytes:
     card_qr(person).save(png, kind="png", scale=8, border=1)
     png.seek(0)
     pdf.image(png, x=CARD_MM[0] - 30, y=CARD_MM[1] - 30, w=26, h=26)
+    photo = card_photo(person)
+    if photo:
+        x = CARD_MM[0] - 4 - PHOTO_MM[0]
+        pdf.image(io.BytesIO(photo), x=x, y=8.5, w=PHOTO_MM[0], h=PHOTO_MM[1], keep_aspect_ratio=True)
     return bytes(pdf.output())

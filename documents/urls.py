@@ -1,5 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from documents import views
 
 app_name = "documents"
 
-urlpatterns: list = []
+# Included under /c/<center>/: CenterScopeMiddleware resolves the centre.
+urlpatterns = [
+    path("people/<int:pk>/documents/new/", views.upload, name="upload"),
+    path("people/<int:pk>/photo/", views.photo, name="photo"),
+    path("cases/<int:pk>/documents/new/", views.case_upload, name="case_upload"),
+    path("documents/<int:pk>/", views.preview, name="preview"),
+    path("documents/<int:pk>/file/", views.download, name="download"),
+    path("documents/<int:pk>/delete/", views.remove, name="remove"),
+]
