@@ -431,3 +431,7 @@ class MergeRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.other_id} → {self.survivor_id} ({self.status})"
+
+
+# Bulk import of people (issue 20): its models live with its code.
+from beneficiaries.importing.models import ImportedRow, ImportMapping, ImportRow, PeopleImport  # noqa: E402, F401

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from beneficiaries import views
+from beneficiaries.importing import views as importing
 
 app_name = "beneficiaries"
 
@@ -9,6 +10,10 @@ urlpatterns = [
     path("people/", views.search, name="search"),
     path("people/register/", views.register, name="register"),
     path("people/lookup/", views.lookup, name="lookup"),
+    path("people/import/", importing.upload, name="import"),
+    path("people/import/template.xlsx", importing.template, name="import_template"),
+    path("people/imports/<int:pk>/", importing.job, name="import_job"),
+    path("people/imports/<int:pk>/columns/", importing.columns, name="import_columns"),
     path("people/<int:pk>/", views.detail, name="detail"),
     path("people/<int:pk>/edit/", views.edit, name="edit"),
     path("people/<int:pk>/card/", views.card, name="card"),

@@ -1,0 +1,307 @@
+"""The dry run: every row of a file read as the registration form reads it, and classified.
+
+A row is an error (every error of the row, in words), a duplicate of an earlier row of the same file, the
+same person as an existing record, a possible duplicate the manager decides on, a row imported before (by
+its fingerprint), or a new person. Nothing is written here but the rows' classes.
+"""
+
+import datetime as dt
+import hashlib
+import json
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+from django_countries import countries
+
+from beneficiaries import names
+from beneficiaries.forms import BeneficiaryForm
+from beneficiaries.models import Relationship
+from beneficiaries.selectors import _Probe
+from beneficiaries.services import INHERITED_FROM_HEAD
+from centers.models import Center
+
+from . import matching
+from .columns import BY_CODE, CONSENTS, MULTIPLE, _in_each_language, choice_lookup
+from .models import ImportedRow, ImportRow
+
+# A record this close to the row (the same names born the same year, or the same document) is the same
+# person; a lower or weak score needs the manager's decision.
+SAME_PERSON_SCORE = 85
+CHOICE_FIELDS = ("sex", "population_group", "document_type", "relationship_to_head")
+CANDIDATES_KEPT = 3
+
+
+@dataclass
+class CheckedRow:
+    number: int
+    values: dict
+    fingerprint: str
+    household_key: str = ""
+    person: dict = field(default_factory=dict)
+    errors: list = field(default_factory=list)
+    kind: str = ImportRow.Kind.NEW
+    candidates: list = field(default_factory=list)
+    same_as_row: int | None = None
+    probe: _Probe | None = None
+
+
+class _Lookups:
+    """What a cell may hold for each choice column, and for yes/no, in any of the four languages."""
+
+    def __init__(self):
+        self.choices = {code: choice_lookup(BY_CODE[code].choices) for code in (*CHOICE_FIELDS, *MULTIPLE)}
+        self.yes = {"yes", "y", "1", "true", *(t.lower() for t in _in_each_language(_("Yes")))}
+        self.no = {"no", "n", "0", "false", *(t.lower() for t in _in_each_language(_("No")))}
+        self.countries = {}
+
+    def country(self, text: str) -> str:
+        if len(text) == 2 and text.isalpha():
+            return text.upper()
+        if text not in self.countries:
+            code = ""
+            for language in ("en", "tr", "fr", "ar"):
+                code = countries.by_name(text, language=language)
+                if code:
+                    break
+            self.countries[text] = code or text
+        return self.countries[text]
+
+
+_DAY_FIRST = re.compile(r"^(\d{1,2})[./](\d{1,2})[./](\d{4})$")
+_WHOLE = re.compile(r"^\d+\.0$")
+
+
+def _cell(text) -> str:
+    text = " ".join(str(text or "").split())
+    return text[:-2] if _WHOLE.match(text) else text
+
+
+def mapped_values(row: list[str], mapping: dict[str, int]) -> dict[str, str]:
+    return {code: _cell(row[index]) if index < len(row) else "" for code, index in mapping.items()}
+
+
+def fingerprint(values: dict[str, str]) -> str:
+    """The same row, whatever its position or the file's other rows: a hash of what it says."""
+    data = {k: v.lower() for k, v in values.items() if v}
+    return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def _form_data(values: dict, lookups: _Lookups) -> dict:
+    data = {k: v for k, v in values.items() if k in BeneficiaryForm.base_fields}
+    for code in CHOICE_FIELDS:
+        if data.get(code):
+            data[code] = lookups.choices[code].get(data[code].lower(), data[code])
+    for code in MULTIPLE:
+        if data.get(code):
+            items = [i for i in re.split(r"[,;\s]+", data[code]) if i]
+            data[code] = [lookups.choices[code].get(i.lower(), i) for i in items]
+    if data.get("nationality"):
+        data["nationality"] = lookups.country(data["nationality"])
+    if match := _DAY_FIRST.match(data.get("date_of_birth", "")):
+        day, month, year = match.groups()
+        data["date_of_birth"] = f"{year}-{int(month):02d}-{int(day):02d}"
+    return data
+
+
+def _json(cleaned: dict) -> dict:
+    out = {}
+    for name, value in cleaned.items():
+        if name == "not_duplicate":
+            continue
+        if isinstance(value, dt.date):
+            value = value.isoformat()
+        elif name == "phone":
+            value = value.as_e164 if value else ""
+        elif name == "nationality":
+            value = str(value)
+        out[name] = value
+    return out
+
+
+def _label(name: str) -> str:
+    column = BY_CODE.get(name)
+    return str(column.label) if column else name
+
+
+def validate(row: CheckedRow, lookups: _Lookups) -> None:
+    """The registration form's validation, and the import's own columns (household, consents)."""
+    form = BeneficiaryForm(data=_form_data(row.values, lookups))
+    if form.is_valid():
+        row.person = _json(form.cleaned_data)
+        row.probe = _Probe.of(form.cleaned_data)
+    for name, messages in form.errors.items():
+        for message in messages:
+            row.errors.append(message if name == "__all__" else f"{_label(name)}: {message}")
+    relationship = row.values.get("relationship_to_head", "")
+    code = lookups.choices["relationship_to_head"].get(relationship.lower(), "")
+    if row.household_key and not relationship:
+        row.errors.append(_("Say how this person is related to the head of the household."))
+    elif relationship and not code:
+        row.errors.append(
+            _("%(column)s: “%(value)s” is not one of the choices.")
+            % {"column": _label("relationship_to_head"), "value": relationship}
+        )
+    consents = {}
+    for column, scope in CONSENTS.items():
+        answer = row.values.get(column, "").lower()
+        if answer in lookups.yes or answer in lookups.no:
+            consents[scope] = answer in lookups.yes
+        elif answer:
+            row.errors.append(_("%(column)s: answer yes or no.") % {"column": _label(column)})
+    if row.errors:
+        row.person, row.probe = {}, None
+        return
+    row.person.update(relationship_to_head=code if row.household_key else "", consents=consents)
+
+
+def _households(rows: list[CheckedRow]) -> None:
+    """Members take what they leave blank from their head (as in registration); a household has one head."""
+    groups = defaultdict(list)
+    for row in rows:
+        if row.household_key:
+            groups[row.household_key].append(row)
+    head_code = Relationship.HEAD.value
+    lookup = choice_lookup(Relationship)
+    for key, members in groups.items():
+        heads = [
+            r for r in members if lookup.get(r.values.get("relationship_to_head", "").lower()) == head_code
+        ]
+        if len(heads) != 1:
+            message = (
+                _("Household “%(key)s” has no head in this file.")
+                if not heads
+                else _("Household “%(key)s” has more than one head in this file.")
+            )
+            for row in members:
+                row.errors.append(message % {"key": key})
+            continue
+        head = heads[0]
+        for row in members:
+            for name in INHERITED_FROM_HEAD:
+                if not row.values.get(name) and head.values.get(name):
+                    row.values[name] = head.values[name]
+
+
+def _held(row: CheckedRow, center_id: int) -> matching.Held:
+    """A valid row as the duplicate check reads a record, so rows of one file are compared like records."""
+    p = row.person
+    return matching.Held(
+        pk=row.number,
+        center_id=center_id,
+        registration_number=str(row.number),
+        birth_year=p["birth_year"],
+        sex=p["sex"],
+        household_id=row.household_key or None,
+        father_name=p.get("father_name", ""),
+        phone=p.get("phone", ""),
+        document_number=row.probe.document,
+        first_name=p.get("first_name", ""),
+        last_name=p.get("last_name", ""),
+        first_name_original=p.get("first_name_original", ""),
+        last_name_original=p.get("last_name_original", ""),
+        first_name_key=names.name_key(p.get("first_name", "")),
+        first_name_key_original=names.name_key(p.get("first_name_original", "")),
+        last_name_key=names.name_key(p.get("last_name", "")),
+        last_name_key_original=names.name_key(p.get("last_name_original", "")),
+        same_phone=False,
+        same_document=False,
+    )
+
+
+def _in_file(rows: list[CheckedRow], center_id: int) -> None:
+    """A row that the form's check finds among the file's earlier rows is a duplicate of the first of them."""
+    index = matching.Index()
+    for row in rows:
+        if row.probe is None:
+            continue
+        found = matching.candidates_among(
+            row.probe,
+            index.near(row.probe),
+            user_center_ids=set(),
+            codes={},
+            same_household=row.household_key or None,
+        )
+        if found:
+            row.kind, row.same_as_row = ImportRow.Kind.IN_FILE, min(c.pk for c in found)
+        else:
+            index.add(_held(row, center_id))
+
+
+def _before(rows: list[CheckedRow], center: Center) -> None:
+    prints = [r.fingerprint for r in rows]
+    held = set()
+    for start in range(0, len(prints), 5000):
+        held |= set(
+            ImportedRow.objects.in_center(center)
+            .filter(fingerprint__in=prints[start : start + 5000])
+            .values_list("fingerprint", flat=True)
+        )
+    for row in rows:
+        if row.fingerprint in held:
+            row.kind = ImportRow.Kind.BEFORE
+
+
+def _candidate_json(candidate) -> dict:
+    return {
+        "pk": candidate.pk,
+        "number": candidate.registration_number,
+        "center": candidate.center_code,
+        "name": candidate.name if candidate.full_details else "",
+        "birth_year": candidate.birth_year,
+        "score": candidate.score,
+        "strength": candidate.strength,
+        "reasons": candidate.reasons,
+    }
+
+
+def _classify(row: CheckedRow, found: list) -> None:
+    if not found:
+        return
+    row.candidates = [_candidate_json(c) for c in found[:CANDIDATES_KEPT]]
+    top = found[0]
+    sure = top.strength == matching.STRONG and ("document" in top.reasons or top.score >= SAME_PERSON_SCORE)
+    rivals = [c for c in found[1:] if c.strength == matching.STRONG and c.score >= SAME_PERSON_SCORE]
+    row.kind = ImportRow.Kind.EXISTING if sure and not rivals else ImportRow.Kind.POSSIBLE
+
+
+def check_rows(
+    *, center: Center, rows: list[list[str]], mapping: dict[str, int], progress=lambda share: None
+) -> list[CheckedRow]:
+    """Classify the rows below the header. ``progress`` is told the share done, 0 to 1."""
+    lookups = _Lookups()
+    checked = []
+    for number, cells in enumerate(rows, start=2):
+        values = mapped_values(cells, mapping)
+        checked.append(
+            CheckedRow(
+                number=number,
+                values=values,
+                fingerprint=fingerprint(values),
+                household_key=values.pop("household_id", "") if "household_id" in values else "",
+            )
+        )
+    _before(checked, center)
+    _households(checked)
+    for done, row in enumerate(checked, start=1):
+        if row.kind != ImportRow.Kind.BEFORE:
+            validate(row, lookups)
+        if done % 1000 == 0:
+            progress(0.5 * done / len(checked))
+    for row in checked:
+        if row.errors:
+            row.kind = ImportRow.Kind.ERROR
+        elif row.kind == ImportRow.Kind.BEFORE:
+            row.probe = None
+    _in_file(checked, center.pk)
+    probes = {r.number: r.probe for r in checked if r.probe is not None and r.kind == ImportRow.Kind.NEW}
+    found = matching.existing_candidates(
+        probes,
+        user_center_ids={center.pk},
+        progress=lambda done: progress(0.5 + 0.45 * done / max(len(probes), 1)),
+    )
+    for row in checked:
+        if row.number in found:
+            _classify(row, found[row.number])
+    return checked
