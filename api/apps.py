@@ -6,3 +6,13 @@ class ApiConfig(AppConfig):
 
     default_auto_field = "django.db.models.BigAutoField"
     name = "api"
+
+    def ready(self):
+        from cases import signals
+
+        from . import schema, webhooks  # noqa: F401 - schema registers on import
+
+        signals.referral_sent.connect(webhooks.on_referral_sent, dispatch_uid="api-referral-sent")
+        signals.referral_withdrawn.connect(
+            webhooks.on_referral_withdrawn, dispatch_uid="api-referral-withdrawn"
+        )
