@@ -10,7 +10,13 @@ class CasesConfig(AppConfig):
     def ready(self):
         from audit import recorder
 
-        for name in ("Case", "CaseGoal", "FollowUp", "ConfidentialNote", "Referral", "Transfer"):
+        names = ("Case", "CaseGoal", "FollowUp", "ConfidentialNote", "Referral", "Transfer")
+        for name in (*names, "ServicePoint", "PartnerFocalPoint"):
             recorder.register(f"cases.{name}", label=f"cases.{name.lower()}")
 
-        from . import panels, start  # noqa: F401 - register on import
+        from accounts import roles
+        from centers.models import Role
+
+        from . import panels, services, start  # noqa: F401 - register on import
+
+        roles.register(Role.PARTNER_FOCAL_POINT, create=services.partner_focal_point_create)

@@ -4,9 +4,19 @@ from django.utils.translation import gettext_lazy as _
 
 from centers.models import Center, Role
 from centers.selectors import active_staff
-from core.forms import StaffChoiceField
+from core.forms import SpreadsheetField, StaffChoiceField
 
-from .models import REFERRAL_FIELDS, Case, CaseGoal, FollowUp, LegalBasis, Partner, Referral
+from .models import (
+    REFERRAL_FIELDS,
+    Case,
+    CaseGoal,
+    FollowUp,
+    LegalBasis,
+    Partner,
+    Referral,
+    ServicePoint,
+    ServiceType,
+)
 
 
 def _staff(center: Center, *roles):
@@ -97,19 +107,46 @@ class ReferralForm(forms.ModelForm):
 
     class Meta:
         model = Referral
-        fields = ["partner", "reason", "urgency", "shared_fields", "appointment_at"]
+        fields = [
+            "service_type",
+            "service_point",
+            "partner",
+            "reason",
+            "urgency",
+            "shared_fields",
+            "appointment_at",
+        ]
         widgets = {
             "reason": forms.Textarea(attrs={"rows": 3}),
             "appointment_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         }
         help_texts = {
-            "appointment_at": _("If the partner gave one: the person is reminded by message the day before.")
+            "appointment_at": _("If the partner gave one: the person is reminded by message the day before."),
+            "service_point": _("From the service directory. Its organisation receives the referral."),
+            "partner": _("Only for an organisation with no service point in the directory."),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, service_points=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["partner"].queryset = Partner.objects.filter(is_active=True)
+        self.fields["partner"].required = False
+        points = self.fields["service_point"]
+        points.queryset = (
+            service_points
+            if service_points is not None
+            else ServicePoint.objects.filter(is_active=True).select_related("partner")
+        )
+        points.label_from_instance = lambda p: f"{p.name} · {p.partner} · {p.district or p.city}"
         self.fields["appointment_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+
+    def clean(self):
+        data = super().clean()
+        point = data.get("service_point")
+        if point is not None:
+            data["partner"] = point.partner
+        elif not data.get("partner") and "partner" not in self.errors:
+            self.add_error("service_point", _("Choose a service point, or the organisation."))
+        return data
 
     def clean_appointment_at(self):
         appointment = self.cleaned_data.get("appointment_at")
@@ -157,3 +194,92 @@ class TransferForm(forms.Form):
         self.fields["to_center"].queryset = Center.objects.filter(status=Center.Status.OPEN).exclude(
             pk=center.pk
         )
+
+
+class ReferralDeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the referral is declined"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The caseworker reads it to refer the person elsewhere."),
+    )
+
+
+class ReferralOutcomeForm(forms.Form):
+    given_on = forms.DateField(label=_("Service given on"), widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(
+        label=_("Note for the caseworker"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What was done and what comes next. No medical details: only what the caseworker needs."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["given_on"].initial = timezone.localdate()
+
+
+class DirectorySearchForm(forms.Form):
+    """The directory's filters (GET): every field optional, a wrong value is ignored rather than an error."""
+
+    service_type = forms.ChoiceField(
+        label=_("Service type"), choices=[("", _("Any service")), *ServiceType.choices], required=False
+    )
+    district = forms.CharField(label=_("District"), max_length=80, required=False)
+    q = forms.CharField(label=_("Name or organisation"), max_length=80, required=False)
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        return {"service_type": data["service_type"], "district": data["district"], "query": data["q"]}
+
+
+class ServicePointForm(forms.ModelForm):
+    service_types = forms.MultipleChoiceField(
+        label=_("Service types"), choices=ServiceType.choices, widget=forms.CheckboxSelectMultiple
+    )
+    languages = forms.CharField(
+        label=_("Languages spoken"),
+        max_length=200,
+        required=False,
+        help_text=_("Separated by commas, for example: Turkish, Arabic, Persian."),
+    )
+
+    class Meta:
+        model = ServicePoint
+        fields = [
+            "partner",
+            "name",
+            "service_types",
+            "city",
+            "district",
+            "address",
+            "opening_hours",
+            "languages",
+            "eligibility",
+            "referral_method",
+            "contact",
+            "is_active",
+        ]
+        widgets = {"eligibility": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].queryset = Partner.objects.filter(is_active=True)
+        if self.instance.pk:
+            self.initial["languages"] = ", ".join(self.instance.languages)
+
+    def clean_languages(self) -> list[str]:
+        return [part.strip() for part in self.cleaned_data["languages"].split(",") if part.strip()]
+
+
+class ServicePointImportForm(forms.Form):
+    file = SpreadsheetField(
+        label=_("File (CSV or XLSX)"),
+        help_text=_(
+            "Columns: organisation, name, service_types, city, district, address, opening_hours, languages, "
+            "eligibility, referral_method, contact. Several service types or languages: separate them with commas."
+        ),
+    )

@@ -7,7 +7,8 @@ from cases.models import REFERRAL_FIELDS, Referral
 from core.pdf import new_pdf
 
 
-def _value(person, field: str) -> str:
+def field_value(person, field: str) -> str:
+    """A shared field of the person as text: the letter, the partner's page and the API show the same."""
     return {
         "full_name": " / ".join(n for n in (person.full_name, person.full_name_original) if n),
         "date_of_birth": str(person.date_of_birth or person.birth_year),
@@ -48,7 +49,7 @@ def referral_letter_pdf(referral: Referral) -> bytes:
     pdf.ln(3)
     for field in referral.shared_fields:
         pdf.cell(60, 7, str(REFERRAL_FIELDS[field]))
-        pdf.cell(0, 7, _value(person, field), new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 7, field_value(person, field), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
     pdf.multi_cell(0, 6, _("Reason for the referral: %(reason)s") % {"reason": referral.reason})
     pdf.ln(4)

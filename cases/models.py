@@ -225,6 +225,112 @@ class Partner(models.Model):
         return self.name
 
 
+class ServiceType(models.TextChoices):
+    """What a service point offers: the fixed list social workers search the directory by."""
+
+    EDUCATION_ENROLMENT = "education_enrolment", _("Education enrolment")
+    HEALTH_CARE = "health_care", _("Health care")
+    MENTAL_HEALTH = "mental_health", _("Mental health")
+    LEGAL_AID = "legal_aid", _("Legal aid")
+    SOCIAL_ASSISTANCE = "social_assistance", _("Social assistance")
+    SHELTER = "shelter", _("Shelter")
+    CHILD_PROTECTION = "child_protection", _("Child protection")
+    GBV_SERVICES = "gbv_services", _("Gender-based violence services")
+    LIVELIHOODS = "livelihoods", _("Livelihoods")
+    LANGUAGE_COURSES = "language_courses", _("Language courses")
+    OTHER = "other", _("Other")
+
+
+class ServicePoint(models.Model):
+    """Where a partner offers services: the service directory social workers refer through."""
+
+    class ReferralMethod(models.TextChoices):
+        IN_PERSON = "in_person", _("In person")
+        PHONE = "phone", _("By phone")
+        LETTER = "letter", _("With a referral letter")
+        IN_SYSTEM = "in_system", _("In the system")
+
+    partner = models.ForeignKey(
+        Partner, on_delete=models.PROTECT, related_name="service_points", verbose_name=_("organisation")
+    )
+    # Every centre searches the whole directory; the centre that added a point keeps it up to date.
+    center = models.ForeignKey(
+        Center,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("kept by centre"),
+    )
+    name = models.CharField(_("name"), max_length=160)
+    service_types = models.JSONField(_("service types"), default=list)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    district = models.CharField(_("district"), max_length=80, blank=True)
+    city = models.CharField(_("city"), max_length=80)
+    opening_hours = models.CharField(_("opening hours"), max_length=160, blank=True)
+    languages = models.JSONField(_("languages spoken"), default=list, blank=True)
+    eligibility = models.TextField(_("eligibility"), max_length=1000, blank=True)
+    referral_method = models.CharField(
+        _("how to refer"), max_length=10, choices=ReferralMethod, default=ReferralMethod.LETTER
+    )
+    contact = models.CharField(_("contact"), max_length=255, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = CenterScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["city", "district", "name"]
+        verbose_name = _("service point")
+        verbose_name_plural = _("service points")
+        constraints = [
+            models.UniqueConstraint(fields=["partner", "name"], name="service_point_name_unique_in_partner"),
+        ]
+        indexes = [models.Index(fields=["city", "district"], name="service_point_place")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.partner})"
+
+    def clean(self) -> None:
+        super().clean()
+        types = self.service_types if isinstance(self.service_types, list) else None
+        if not types:
+            raise ValidationError({"service_types": _("Choose at least one service type.")})
+        unknown = sorted(set(map(str, types)) - set(ServiceType.values))
+        if unknown:
+            raise ValidationError(
+                {"service_types": _("Unknown service type: %(types)s.") % {"types": ", ".join(unknown)}}
+            )
+        if not isinstance(self.languages, list) or not all(isinstance(x, str) for x in self.languages):
+            raise ValidationError({"languages": _("List the languages spoken.")})
+
+    def get_service_types_display(self) -> list[str]:
+        labels = dict(ServiceType.choices)
+        return [str(labels.get(t, t)) for t in self.service_types]
+
+
+class PartnerFocalPoint(models.Model):
+    """A partner organisation's own account: it answers the referrals addressed to its organisation.
+    Not a centre member: no membership, no centre, only the pages under /partner/."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="partner_focal_point",
+        verbose_name=_("user"),
+    )
+    partner = models.ForeignKey(
+        Partner, on_delete=models.PROTECT, related_name="focal_points", verbose_name=_("organisation")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("partner focal point")
+        verbose_name_plural = _("partner focal points")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.partner})"
+
+
 # Fields a referral letter may carry, each allowed only with referral consent.
 REFERRAL_FIELDS = {
     "full_name": _("Name"),
@@ -250,9 +356,25 @@ class Referral(models.Model):
         ACCEPTED = "accepted", _("Accepted")
         DECLINED = "declined", _("Declined")
         COMPLETED = "completed", _("Completed")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    class AnsweredVia(models.TextChoices):
+        CASEWORKER = "caseworker", _("Recorded by the caseworker")
+        PARTNER = "partner", _("The partner's focal point")
+        API = "api", _("The partner's system")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="referrals")
     partner = models.ForeignKey(Partner, on_delete=models.PROTECT, verbose_name=_("partner"))
+    service_point = models.ForeignKey(
+        ServicePoint,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals",
+        verbose_name=_("service point"),
+    )
+    # What the person is referred for: how long the partner has to answer depends on it (REFERRAL_ANSWER_DAYS).
+    service_type = models.CharField(_("service needed"), max_length=24, choices=ServiceType, blank=True)
     reason = models.TextField(_("reason"), max_length=2000)
     urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency, default=Urgency.ROUTINE)
     shared_fields = models.JSONField(_("data shared"), default=list)
@@ -263,6 +385,13 @@ class Referral(models.Model):
     answered_on = models.DateField(_("answered on"), null=True, blank=True)
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=500, blank=True)
+    decline_reason = models.CharField(_("reason for declining"), max_length=500, blank=True)
+    service_given_on = models.DateField(_("service given on"), null=True, blank=True)
+    outcome_note = models.TextField(_("note for the caseworker"), max_length=2000, blank=True)
+    answered_via = models.CharField(_("answered via"), max_length=10, choices=AnsweredVia, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     # When the person is expected at the partner: the day before, they are reminded (messaging).
     appointment_at = models.DateTimeField(_("appointment"), null=True, blank=True)
 
@@ -278,6 +407,8 @@ class Referral(models.Model):
 
     def clean(self):
         super().clean()
+        if self.service_point_id and self.partner_id and self.service_point.partner_id != self.partner_id:
+            raise ValidationError({"service_point": _("This service point belongs to another organisation.")})
         if self.appointment_at and self.sent_on and timezone.localdate(self.appointment_at) < self.sent_on:
             raise ValidationError(
                 {"appointment_at": _("The appointment cannot be before the day the referral was sent.")}

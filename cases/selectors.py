@@ -2,10 +2,12 @@
 
 import datetime as dt
 
+from django.conf import settings
 from django.db.models import Case as When_
 from django.db.models import (
     Count,
     DateField,
+    Exists,
     F,
     IntegerField,
     Max,
@@ -19,13 +21,35 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
-from cases.models import Case, ConfidentialNote, FollowUp, Referral, RiskLevel, Transfer
+from beneficiaries.models import Consent, ConsentScope
+from cases.letters import field_value
+from cases.models import (
+    REFERRAL_FIELDS,
+    Case,
+    ConfidentialNote,
+    FollowUp,
+    Partner,
+    Referral,
+    RiskLevel,
+    ServicePoint,
+    ServiceType,
+    Transfer,
+)
 from centers.models import Center
 
 # A high-risk case needs a contact at least this often, and always a next follow-up date.
 HIGH_RISK_CONTACT_DAYS = 14
 LONG_OPEN_DAYS = 183
-REFERRAL_ANSWER_DAYS = 14
+# Days a partner has to answer a referral before it shows as overdue, per service type (urgent needs are
+# answered sooner); settings.REFERRAL_ANSWER_DAYS overrides any of them, "default" for the rest.
+REFERRAL_ANSWER_DAYS = {
+    "default": 14,
+    ServiceType.HEALTH_CARE: 7,
+    ServiceType.MENTAL_HEALTH: 7,
+    ServiceType.CHILD_PROTECTION: 3,
+    ServiceType.GBV_SERVICES: 3,
+    ServiceType.SHELTER: 3,
+}
 
 
 def cases_with_due_dates(*, center: Center) -> QuerySet[Case]:
@@ -92,12 +116,87 @@ def readable_notes(*, case: Case, user) -> list[ConfidentialNote]:
     return list(ConfidentialNote.objects.readable_by(user).filter(case=case).select_related("author"))
 
 
-def overdue_referrals(*, center: Center, today: dt.date) -> QuerySet[Referral]:
-    return Referral.objects.filter(
-        case__center=center,
-        status=Referral.Status.SENT,
-        sent_on__lt=today - dt.timedelta(days=REFERRAL_ANSWER_DAYS),
-    ).select_related("partner", "case__beneficiary")
+def referral_answer_days() -> dict[str, int]:
+    """Days to answer per service type, with "default" for every other (setting REFERRAL_ANSWER_DAYS)."""
+    return {**REFERRAL_ANSWER_DAYS, **getattr(settings, "REFERRAL_ANSWER_DAYS", {})}
+
+
+def overdue_referrals(*, center: Center | None = None, user=None, today: dt.date) -> QuerySet[Referral]:
+    """Sent referrals the partner has not answered in the days its service type allows, oldest first.
+
+    Narrowed to a centre, and to the cases a user works on as caseworker or supervisor, when given."""
+    days = referral_answer_days()
+    typed = {t: n for t, n in days.items() if t != "default"}
+    late = Q(sent_on__lt=today - dt.timedelta(days=days["default"])) & ~Q(service_type__in=list(typed))
+    for service_type, allowed in typed.items():
+        late |= Q(service_type=service_type, sent_on__lt=today - dt.timedelta(days=allowed))
+    referrals = Referral.objects.filter(late, status=Referral.Status.SENT)
+    if center is not None:
+        referrals = referrals.in_center(center)
+    if user is not None:
+        referrals = referrals.filter(Q(case__caseworker=user) | Q(case__supervisor=user))
+    return referrals.select_related("partner", "service_point", "case__beneficiary", "case__center").order_by(
+        "sent_on", "pk"
+    )
+
+
+# ---------------------------------------------------------------- partners and their focal points
+
+PARTNER_VISIBLE = [
+    Referral.Status.SENT,
+    Referral.Status.ACCEPTED,
+    Referral.Status.DECLINED,
+    Referral.Status.COMPLETED,
+]
+
+
+def _referral_consent_holds():
+    return Exists(
+        Consent.objects.filter(
+            beneficiary=OuterRef("case__beneficiary"),
+            scope=ConsentScope.REFERRAL_DATA_SHARING,
+            given=True,
+            withdrawn_at__isnull=True,
+        )
+    )
+
+
+def referrals_for_partner(*, partner: Partner) -> QuerySet[Referral]:
+    """The referrals a partner may see: addressed to it, sent (or answered since), not withdrawn, and only
+    while the person's consent to share data for referrals holds: a withdrawal hides them at once."""
+    return (
+        Referral.objects.filter(partner=partner, status__in=PARTNER_VISIBLE)
+        .filter(_referral_consent_holds())
+        .select_related("case__beneficiary", "case__center", "service_point")
+        .order_by("-sent_on", "-pk")
+    )
+
+
+def referral_shared_data(*, referral: Referral) -> dict:
+    """{field: text} of the referral's chosen fields, only while the person's referral consent holds.
+    Never a case note, a confidential note or anything not chosen for the referral."""
+    person = referral.case.beneficiary
+    consent = person.consents.filter(scope=ConsentScope.REFERRAL_DATA_SHARING).first()
+    if not (consent and consent.is_active):
+        return {}
+    return {field: field_value(person, field) for field in referral.shared_fields if field in REFERRAL_FIELDS}
+
+
+def service_points(
+    *, service_type: str = "", district: str = "", city: str = "", query: str = ""
+) -> QuerySet:
+    """The active directory, narrowed by service type, district, city and a word of the name or organisation."""
+    points = ServicePoint.objects.filter(is_active=True, partner__is_active=True).select_related("partner")
+    if service_type:
+        # JSON lists are searched as text: a type's code is never part of another's (education_enrolment…).
+        points = points.filter(service_types__icontains=f'"{service_type}"')
+    if district:
+        points = points.filter(district__iexact=district.strip())
+    if city:
+        points = points.filter(city__iexact=city.strip())
+    if query:
+        points = points.filter(Q(name__icontains=query) | Q(partner__name__icontains=query))
+    return points
 
 
 def supervision(*, center: Center, user, all_cases: bool, today: dt.date) -> dict:

@@ -13,8 +13,25 @@ from django.utils.translation import gettext as _
 from audit import recorder
 from audit.models import AuditEvent
 from beneficiaries.models import Beneficiary, ConsentScope
-from cases.models import REFERRAL_FIELDS, Case, CaseGoal, ConfidentialNote, FollowUp, Referral, Transfer
+from cases.models import (
+    REFERRAL_FIELDS,
+    Case,
+    CaseGoal,
+    ConfidentialNote,
+    FollowUp,
+    Partner,
+    PartnerFocalPoint,
+    Referral,
+    ServicePoint,
+    ServiceType,
+    Transfer,
+)
+from cases.signals import referral_sent, referral_withdrawn
 from centers.models import Center, Role
+
+
+class ReferralNotOpen(ValidationError):
+    """The referral's state (or the person's withdrawn consent) does not allow this answer now."""
 
 
 def case_open(
@@ -162,6 +179,8 @@ def referral_create(
     urgency: str,
     shared_fields: list[str],
     appointment_at: dt.datetime | None = None,
+    service_point: ServicePoint | None = None,
+    service_type: str = "",
 ) -> Referral:
     _require_open(case)
     if not referral_consent_given(case.beneficiary):
@@ -180,44 +199,147 @@ def referral_create(
         urgency=urgency,
         shared_fields=shared_fields,
         appointment_at=appointment_at,
+        service_point=service_point,
+        service_type=service_type,
     )
+    if service_point is not None:
+        referral.partner = service_point.partner
     referral.full_clean()
     referral.save()
     return referral
 
 
-_REFERRAL_STEPS = {
-    "send": ({Referral.Status.DRAFT}, Referral.Status.SENT, "sent_on"),
-    "accept": ({Referral.Status.SENT}, Referral.Status.ACCEPTED, "answered_on"),
-    "decline": ({Referral.Status.SENT}, Referral.Status.DECLINED, "answered_on"),
-    "complete": ({Referral.Status.ACCEPTED}, Referral.Status.COMPLETED, "completed_on"),
-}
-
-
-def referral_advance(*, referral: Referral, action: str, outcome: str = "") -> Referral:
-    if action not in _REFERRAL_STEPS:
-        raise ValidationError(_("Unknown action."))
-    before, after, date_field = _REFERRAL_STEPS[action]
-    with transaction.atomic():
-        referral = (
-            Referral.objects.select_for_update().select_related("case__beneficiary").get(pk=referral.pk)
+def _locked_referral(referral: Referral, *, allowed: set, consent_needed: bool = True) -> Referral:
+    """The referral, locked, if its status is one of ``allowed`` (and the person's referral consent holds)."""
+    referral = Referral.objects.select_for_update().select_related("case__beneficiary").get(pk=referral.pk)
+    if referral.status not in allowed:
+        raise ReferralNotOpen(
+            _("This referral is “%(status)s”: that is not possible now.")
+            % {"status": referral.get_status_display()}
         )
-        if referral.status not in before:
-            raise ValidationError(
-                _("This referral is “%(status)s”: that is not possible now.")
-                % {"status": referral.get_status_display()}
-            )
-        if action == "send" and not referral_consent_given(referral.case.beneficiary):
-            # Consent can be withdrawn between drafting and sending: sharing stops at once.
-            raise ValidationError(
-                _("Consent to share data for referrals was withdrawn: this referral cannot be sent.")
-            )
-        referral.status = after
-        setattr(referral, date_field, timezone.localdate())
-        if outcome:
-            referral.outcome = outcome
-        referral.save()
+    if consent_needed and not referral_consent_given(referral.case.beneficiary):
+        # Consent can be withdrawn at any step: sharing, and answering on what was shared, stop at once.
+        raise ReferralNotOpen(
+            _("Consent to share data for referrals was withdrawn: this referral is closed to answers.")
+        )
     return referral
+
+
+def referral_send(*, referral: Referral, by=None) -> Referral:
+    with transaction.atomic():
+        try:
+            referral = _locked_referral(referral, allowed={Referral.Status.DRAFT})
+        except ReferralNotOpen as exc:
+            if referral_consent_given(referral.case.beneficiary):
+                raise
+            raise ReferralNotOpen(
+                _("Consent to share data for referrals was withdrawn: this referral cannot be sent.")
+            ) from exc
+        referral.status, referral.sent_on = Referral.Status.SENT, timezone.localdate()
+        referral.save(update_fields=["status", "sent_on"])
+        sent = referral
+        transaction.on_commit(lambda: referral_sent.send(sender=Referral, referral=sent))
+    return referral
+
+
+def _answered(referral: Referral, *, by, via: str) -> None:
+    if via not in Referral.AnsweredVia.values:
+        raise ValidationError(_("Unknown answer channel."))
+    referral.answered_on = referral.answered_on or timezone.localdate()
+    referral.answered_via = via
+    referral.answered_by = by if by is not None and by.is_authenticated else None
+
+
+def referral_accept(*, referral: Referral, by=None, via: str = Referral.AnsweredVia.CASEWORKER) -> Referral:
+    """The partner takes the referral: recorded by its focal point, its system, or the caseworker."""
+    with transaction.atomic():
+        referral = _locked_referral(referral, allowed={Referral.Status.SENT})
+        referral.status = Referral.Status.ACCEPTED
+        _answered(referral, by=by, via=via)
+        referral.save(update_fields=["status", "answered_on", "answered_via", "answered_by"])
+    return referral
+
+
+def referral_decline(
+    *, referral: Referral, reason: str, by=None, via: str = Referral.AnsweredVia.CASEWORKER
+) -> Referral:
+    """The partner cannot take the referral, and says why (the caseworker refers elsewhere)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Say why the referral is declined."))
+    with transaction.atomic():
+        referral = _locked_referral(referral, allowed={Referral.Status.SENT})
+        referral.status, referral.decline_reason = Referral.Status.DECLINED, reason[:500]
+        _answered(referral, by=by, via=via)
+        referral.full_clean()
+        referral.save(
+            update_fields=["status", "decline_reason", "answered_on", "answered_via", "answered_by"]
+        )
+    return referral
+
+
+def referral_record_outcome(
+    *, referral: Referral, given_on: dt.date, note: str, by=None, via: str = Referral.AnsweredVia.CASEWORKER
+) -> Referral:
+    """The service was given: on which day, and a note for the caseworker. Closes the loop."""
+    today = timezone.localdate()
+    with transaction.atomic():
+        referral = _locked_referral(referral, allowed={Referral.Status.ACCEPTED})
+        if given_on is None or given_on > today:
+            raise ValidationError({"given_on": _("This date is in the future.")})
+        if referral.sent_on and given_on < referral.sent_on:
+            raise ValidationError(
+                {"given_on": _("The service cannot be given before the referral was sent.")}
+            )
+        referral.status, referral.completed_on = Referral.Status.COMPLETED, today
+        referral.service_given_on, referral.outcome_note = given_on, (note or "").strip()
+        if not referral.outcome and referral.outcome_note:
+            referral.outcome = referral.outcome_note[:500]
+        _answered(referral, by=by, via=via)
+        referral.full_clean()
+        referral.save(
+            update_fields=[
+                "status",
+                "completed_on",
+                "service_given_on",
+                "outcome_note",
+                "outcome",
+                "answered_on",
+                "answered_via",
+                "answered_by",
+            ]
+        )
+    return referral
+
+
+def referral_withdraw(*, referral: Referral, by=None) -> Referral:
+    """The centre takes a referral back (the person changed their mind, or went elsewhere). Its partner
+    stops seeing it at once; a partner system is told when it had received it."""
+    open_ = {Referral.Status.DRAFT, Referral.Status.SENT, Referral.Status.ACCEPTED}
+    with transaction.atomic():
+        referral = _locked_referral(referral, allowed=open_, consent_needed=False)
+        was_sent = referral.status != Referral.Status.DRAFT
+        referral.status = Referral.Status.WITHDRAWN
+        referral.save(update_fields=["status"])
+        if was_sent:
+            withdrawn = referral
+            transaction.on_commit(lambda: referral_withdrawn.send(sender=Referral, referral=withdrawn))
+    return referral
+
+
+def referral_advance(*, referral: Referral, action: str, outcome: str = "", by=None) -> Referral:
+    """The caseworker's buttons, where the partner has no account: each calls the service of its step."""
+    if action == "send":
+        return referral_send(referral=referral, by=by)
+    if action == "accept":
+        return referral_accept(referral=referral, by=by)
+    if action == "decline":
+        return referral_decline(referral=referral, reason=outcome, by=by)
+    if action == "complete":
+        return referral_record_outcome(referral=referral, given_on=timezone.localdate(), note=outcome, by=by)
+    if action == "withdraw":
+        return referral_withdraw(referral=referral, by=by)
+    raise ValidationError(_("Unknown action."))
 
 
 def referral_appointment_set(*, referral: Referral, appointment_at: dt.datetime | None) -> Referral:
@@ -344,3 +466,171 @@ def follow_ups_due_notify() -> int:
         )
         sent += 1
     return sent
+
+
+# ---------------------------------------------------------------- the service directory
+
+SERVICE_POINT_FIELDS = [
+    "partner",
+    "name",
+    "service_types",
+    "address",
+    "district",
+    "city",
+    "opening_hours",
+    "languages",
+    "eligibility",
+    "referral_method",
+    "contact",
+    "is_active",
+]
+
+
+def service_point_save(*, center: Center, point: ServicePoint | None = None, data: dict) -> ServicePoint:
+    """Create a service point kept by ``center``, or update one through the directory's explicit field list."""
+    point = point or ServicePoint(center=center)
+    for name in SERVICE_POINT_FIELDS:
+        if name in data:
+            setattr(point, name, data[name])
+    point.full_clean()
+    point.save()
+    return point
+
+
+IMPORT_COLUMNS = [
+    "organisation",
+    "name",
+    "service_types",
+    "city",
+    "district",
+    "address",
+    "opening_hours",
+    "languages",
+    "eligibility",
+    "referral_method",
+    "contact",
+]
+
+
+def _split(text: str) -> list[str]:
+    return [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
+
+
+def _choice(text: str, choices) -> str | None:
+    """A choice by its code or its label (in English or the language of the import), case-insensitive."""
+    wanted = text.strip().lower()
+    for value, label in choices:
+        if wanted in (value.lower(), str(label).lower()):
+            return value
+    return None
+
+
+def _service_point_from_row(
+    center: Center, row: list[str], partners: dict, held: dict, seen: set
+) -> tuple[ServicePoint | None, list[str]]:
+    values = dict(zip(IMPORT_COLUMNS, (c.strip() for c in [*row, *[""] * len(IMPORT_COLUMNS)]), strict=False))
+    problems = []
+    partner = partners.get(values["organisation"].lower())
+    if partner is None:
+        problems.append(_("unknown organisation “%(name)s”.") % {"name": values["organisation"]})
+    types = []
+    for text in _split(values["service_types"]):
+        value = _choice(text, ServiceType.choices)
+        if value is None:
+            problems.append(_("unknown service type “%(type)s”.") % {"type": text})
+        else:
+            types.append(value)
+    method = ServicePoint.ReferralMethod.LETTER
+    if values["referral_method"]:
+        method = _choice(values["referral_method"], ServicePoint.ReferralMethod.choices)
+        if method is None:
+            problems.append(_("unknown way to refer “%(method)s”.") % {"method": values["referral_method"]})
+    key = (partner.pk if partner else None, values["name"].lower())
+    point = held.get(key) or ServicePoint(center=center)
+    for name in ("name", "city", "district", "address", "opening_hours", "eligibility", "contact"):
+        setattr(point, name, values[name])
+    point.partner, point.service_types, point.referral_method = partner, types, method
+    point.languages, point.is_active = _split(values["languages"]), True
+    try:
+        point.full_clean(
+            exclude=["partner"] if partner is None else [],
+            validate_unique=partner is not None,
+        )
+    except ValidationError as exc:
+        problems.extend(m for m in exc.messages if m not in problems)
+    if key in seen:
+        problems.append(_("this service point is already on an earlier row."))
+    seen.add(key)
+    return (None if problems else point), problems
+
+
+def service_points_import(*, center: Center, rows: list[list[str]], by) -> dict:
+    """Add or update the centre's part of the directory from a file's rows (a point is found by organisation
+    and name among those the centre keeps): all rows, or none and every wrong row named with every problem."""
+    header = [c.strip().lower() for c in rows[0][: len(IMPORT_COLUMNS)]] if rows else []
+    if header != IMPORT_COLUMNS:
+        raise ValidationError(
+            _("The first row must be: %(columns)s.") % {"columns": ", ".join(IMPORT_COLUMNS)}
+        )
+    partners = {p.name.lower(): p for p in Partner.objects.filter(is_active=True)}
+    held = {(p.partner_id, p.name.lower()): p for p in ServicePoint.objects.in_center(center)}
+    points, errors, seen = [], [], set()
+    for number, row in enumerate(rows[1:], start=2):
+        point, problems = _service_point_from_row(center, row, partners, held, seen)
+        if problems:
+            errors.append(_("Row %(row)d: %(errors)s") % {"row": number, "errors": " ".join(problems)})
+        else:
+            points.append(point)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        created = sum(1 for p in points if p.pk is None)
+        for point in points:
+            point.save()
+        # Each saved point is audited by its model signal; this event says which file brought them, and who.
+        recorder.record(
+            AuditEvent.Action.CREATE,
+            object_type="cases.servicepointimport",
+            center_id=center.pk,
+            actor=by,
+            detail={"imported": len(points), "created": created},
+        )
+    return {"created": created, "updated": len(points) - created}
+
+
+# ---------------------------------------------------------------- partner focal points
+
+
+def partner_focal_point_create(
+    *,
+    username: str,
+    password: str,
+    partner_name: str,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+) -> PartnerFocalPoint:
+    """An account for a partner organisation's focal point (``createstaff --role partner_focal_point
+    --partner NAME``). A focal point holds no centre membership: a staff account cannot become one."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.password_validation import validate_password
+
+    partner = Partner.objects.filter(name__iexact=partner_name.strip(), is_active=True).first()
+    if partner is None:
+        raise ValidationError(_("Unknown partner “%(name)s”.") % {"name": partner_name})
+    User = get_user_model()
+    if User.objects.filter(username=username).exists():
+        raise ValidationError(
+            _("“%(username)s” already has an account: a focal point needs an account of its own.")
+            % {"username": username}
+        )
+    with transaction.atomic():
+        user = User(username=username, first_name=first_name, last_name=last_name, email=email)
+        validate_password(password, user)
+        user.set_password(password)
+        user.full_clean()
+        user.save()
+        focal_point = PartnerFocalPoint(user=user, partner=partner)
+        focal_point.full_clean()
+        focal_point.save()
+    return focal_point

@@ -20,6 +20,13 @@ def _caseload(center, user) -> dict:
     return {"cases": cases[:CASELOAD_SHOWN], "total": len(cases)}
 
 
+def _overdue_referrals(center, user) -> dict:
+    """Referrals of the user's cases (as caseworker or supervisor) that their partner has not answered in
+    time (selectors.REFERRAL_ANSWER_DAYS). One query."""
+    referrals = list(selectors.overdue_referrals(center=center, user=user, today=timezone.localdate()))
+    return {"referrals": referrals[:CASELOAD_SHOWN], "total": len(referrals)}
+
+
 def _approvals(center, user) -> dict:
     """What waits for the centre manager's decision: merges, transfers in, closures. Six queries."""
     merges = MergeRequest.objects.in_center(center).filter(status=MergeRequest.Status.REQUESTED)
@@ -41,6 +48,14 @@ start.register(
     order=20,
     template="cases/start_caseload.html",
     context=_caseload,
+    perm=Perm.VIEW_CASES,
+)
+start.register(
+    "overdue_referrals",
+    roles={Role.SOCIAL_WORKER, Role.CENTER_MANAGER},
+    order=25,
+    template="cases/start_overdue_referrals.html",
+    context=_overdue_referrals,
     perm=Perm.VIEW_CASES,
 )
 start.register(

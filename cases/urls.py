@@ -1,6 +1,7 @@
 from django.urls import path
 
 from cases import views as views
+from cases.views import directory
 
 app_name = "cases"
 
@@ -9,6 +10,10 @@ urlpatterns = [
     path("cases/", views.caseload, name="caseload"),
     path("cases/supervision/", views.supervision, name="supervision"),
     path("partners/", views.partners, name="partners"),
+    path("directory/", directory.directory, name="directory"),
+    path("directory/new/", directory.service_point_create, name="service_point_create"),
+    path("directory/import/", directory.service_points_import, name="service_points_import"),
+    path("directory/<int:pk>/", directory.service_point_edit, name="service_point_edit"),
     path("people/<int:pk>/cases/new/", views.case_open, name="open"),
     path("cases/<int:pk>/", views.detail, name="detail"),
     path("cases/<int:pk>/follow-ups/new/", views.follow_up_add, name="follow_up_add"),
@@ -20,6 +25,8 @@ urlpatterns = [
     path("referrals/<int:pk>/letter.pdf", views.referral_letter, name="referral_letter"),
     # Before the <action> route, which would otherwise take "appointment" as an action.
     path("referrals/<int:pk>/appointment/", views.referral_appointment, name="referral_appointment"),
+    path("referrals/<int:pk>/declined/", views.referral_decline, name="referral_decline"),
+    path("referrals/<int:pk>/outcome/", views.referral_outcome, name="referral_outcome"),
     path("referrals/<int:pk>/<str:action>/", views.referral_advance, name="referral_advance"),
     path("cases/<int:pk>/close/", views.close_request, name="close_request"),
     path("cases/<int:pk>/close/<str:decision>/", views.close_decide, name="close_decide"),

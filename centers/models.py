@@ -16,11 +16,14 @@ class Role(models.TextChoices):
     CENTER_MANAGER = "center_manager", _("Centre manager")
     NATIONAL_MANAGER = "national_manager", _("National manager")
     DATA_PROTECTION_OFFICER = "data_protection_officer", _("Data protection officer")
+    PARTNER_FOCAL_POINT = "partner_focal_point", _("Partner focal point")
 
 
 #: Roles whose scope is every centre; their memberships carry no centre.
 NATIONAL_ROLES = frozenset({Role.NATIONAL_MANAGER, Role.DATA_PROTECTION_OFFICER})
-CENTER_ROLES = frozenset(set(Role) - NATIONAL_ROLES)
+#: Roles held in a partner organisation, never in a centre: no membership at all (cases.PartnerFocalPoint).
+PARTNER_ROLES = frozenset({Role.PARTNER_FOCAL_POINT})
+CENTER_ROLES = frozenset(set(Role) - NATIONAL_ROLES - PARTNER_ROLES)
 
 
 class CenterQuerySet(models.QuerySet):
@@ -178,6 +181,10 @@ class Membership(models.Model):
                 ),
                 name="membership_center_matches_role_scope",
             ),
+            models.CheckConstraint(
+                condition=~Q(role__in=sorted(r.value for r in PARTNER_ROLES)),
+                name="membership_never_a_partner_role",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -185,6 +192,10 @@ class Membership(models.Model):
         return f"{self.user} — {self.get_role_display()} ({where})"
 
     def clean(self) -> None:
+        if self.role in PARTNER_ROLES:
+            raise ValidationError(
+                {"role": _("A partner's focal point belongs to their organisation, not to a centre.")}
+            )
         if self.role in NATIONAL_ROLES and self.center_id:
             raise ValidationError({"center": _("National roles cover every centre: leave the centre empty.")})
         if self.role and self.role not in NATIONAL_ROLES and not self.center_id:

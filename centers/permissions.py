@@ -33,6 +33,7 @@ class Perm(StrEnum):
     MANAGE_CASES = "manage_cases"  # open cases, follow-ups, plans, referrals, transfer requests
     WRITE_CONFIDENTIAL_NOTES = "write_confidential_notes"  # reading them is decided per note
     DECIDE_TRANSFERS = "decide_transfers"
+    MANAGE_DIRECTORY = "manage_directory"  # the partners' service points the centre keeps, and their import
     VIEW_REPORTS = "view_reports"  # aggregates only: no report shows an individual
     MANAGE_COSTS = "manage_costs"
     VIEW_NEEDS = "view_needs"  # needs versus offer: aggregates of what people said and used
@@ -46,6 +47,8 @@ class Perm(StrEnum):
     PLAN_NETWORK = "plan_network"  # planned centres, their plans, scenarios, opening a centre
     VIEW_AUDIT_TRAIL = "view_audit_trail"  # the audit trail and the access log
     HANDLE_SUBJECT_REQUESTS = "handle_subject_requests"  # subject-access export and anonymisation
+    # Partner pages, outside any centre (/partner/): the referrals addressed to the user's organisation.
+    ANSWER_REFERRALS = "answer_referrals"  # read their shared fields, accept, decline, record the outcome
 
 
 _CENTRE = {Perm.VIEW_CENTER, Perm.VIEW_BENEFICIARIES, Perm.VIEW_ACTIVITIES}
@@ -82,6 +85,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
         | {Perm.MANAGE_ROOMS, Perm.VIEW_STAFF, Perm.MERGE_BENEFICIARIES, Perm.MANAGE_ACTIVITIES}
         | {Perm.KEEP_ATTENDANCE, Perm.KEEP_ALL_REGISTERS, Perm.LEAVE_DESK_MESSAGES}
         | {Perm.VIEW_CASES, Perm.MANAGE_CASES, Perm.DECIDE_TRANSFERS, Perm.VIEW_REPORTS, Perm.MANAGE_COSTS}
+        | {Perm.MANAGE_DIRECTORY}
         | _OUTREACH
         | {Perm.VIEW_FEEDBACK, Perm.ANSWER_FEEDBACK, Perm.VIEW_SENSITIVE_FEEDBACK}
     ),
@@ -93,6 +97,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
         {Perm.VIEW_CENTER, Perm.VIEW_FEEDBACK, Perm.VIEW_SENSITIVE_FEEDBACK}
         | {Perm.VIEW_AUDIT_TRAIL, Perm.HANDLE_SUBJECT_REQUESTS}
     ),
+    # A partner's focal point holds no membership: nothing in any centre, only its organisation's referrals.
+    Role.PARTNER_FOCAL_POINT: frozenset({Perm.ANSWER_REFERRALS}),
 }
 
 

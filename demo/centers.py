@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
-from centers.models import NATIONAL_ROLES, Center, Membership, Role, Room
+from centers.models import CENTER_ROLES, Center, Membership, Role, Room
 
 CENTERS = [
     # code, name, city, opened_on, area_m2, floors, status
@@ -112,7 +112,7 @@ def seed(*, rng: random.Random, password: str) -> list[tuple[str, str, str]]:
         if status != Center.Status.OPEN:
             continue
         for role in Role:
-            if role not in NATIONAL_ROLES:
+            if role in CENTER_ROLES:
                 user_with_role(f"{code.lower()}_{role.value}", role, center)
 
     user_with_role("national_manager", Role.NATIONAL_MANAGER, None)

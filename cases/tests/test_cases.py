@@ -262,7 +262,8 @@ def test_caseload_queries_stay_constant(client, world, django_assert_max_num_que
     client.force_login(worker)
     # 1 session, 2 user, 3 roles, 4 centre, 5 cases with last contact and next date, 6-7 navigation, 8-10 session save
     # +1: the second-factor check (django-otp's device in the session, or whether the role needs one).
-    with django_assert_max_num_queries(11):
+    # +1: the user's referrals without an answer in time.
+    with django_assert_max_num_queries(12):
         client.get(url("caseload"))
 
 
@@ -369,7 +370,8 @@ def test_case_file_queries_stay_constant(client, world, django_assert_max_num_qu
     # 1 session, 2 user, 3 roles, 4 centre, 5 case, 6 access log, 7 goals, 8 follow-ups, 9 referrals,
     # 10 readable notes, 11 psychologists, 12 transfers, 13-14 navigation, 15-17 session save
     # +1: the second-factor check (django-otp's device in the session, or whether the role needs one).
-    with django_assert_max_num_queries(18):
+    # +1: the case's documents (documents' case panel).
+    with django_assert_max_num_queries(19):
         page = client.get(url("detail", pk=case.pk)).content.decode()
     assert page.count("Phone call") == 15
 

@@ -13,12 +13,15 @@ from cases.access import access_case, access_goal, access_referral, access_trans
 from cases.forms import (
     CaseOpenForm,
     CloseForm,
+    DirectorySearchForm,
     FollowUpForm,
     GoalForm,
     NoteForm,
     PsychologistsForm,
     ReferralAppointmentForm,
+    ReferralDeclineForm,
     ReferralForm,
+    ReferralOutcomeForm,
     TransferForm,
 )
 from cases.letters import referral_letter_pdf
@@ -45,8 +48,12 @@ def _form_page(request, template, form, case, service, success, **context):
 
 @require_perm(Perm.VIEW_CASES)
 def caseload(request, center):
-    cases = selectors.my_caseload(center=request.center, user=request.user, today=timezone.localdate())
-    return render(request, "cases/caseload.html", {"cases": cases, "today": timezone.localdate()})
+    today = timezone.localdate()
+    cases = selectors.my_caseload(center=request.center, user=request.user, today=today)
+    overdue = selectors.overdue_referrals(center=request.center, user=request.user, today=today)
+    return render(
+        request, "cases/caseload.html", {"cases": cases, "today": today, "overdue_referrals": list(overdue)}
+    )
 
 
 @require_perm(Perm.MANAGE_CASES)
@@ -78,7 +85,7 @@ def detail(request, center, pk):
         "case": case,
         "goals": case.goals.all(),
         "follow_ups": case.follow_ups.select_related("by"),
-        "referrals": case.referrals.select_related("partner"),
+        "referrals": case.referrals.select_related("partner", "service_point", "answered_by"),
         "notes": selectors.readable_notes(case=case, user=request.user),
         "psychologists": psychologists,
         "transfers": case.transfers.select_related("from_center", "to_center"),
@@ -171,18 +178,26 @@ def psychologists_set(request, center, pk):
 
 @require_perm(Perm.MANAGE_CASES)
 def referral_add(request, center, pk):
+    """The directory's search (service type, district) narrows the service points offered; a POST is
+    checked against the whole active directory."""
     case = access_case(request, pk)
-    form = ReferralForm(request.POST or None)
+    search = DirectorySearchForm(request.GET or None, prefix="find")
+    filters = search.filters()
+    points = None if request.method == "POST" else selectors.service_points(**filters)
+    form = ReferralForm(
+        request.POST or None, service_points=points, initial={"service_type": filters.get("service_type", "")}
+    )
     consent = services.referral_consent_given(case.beneficiary)
     return _form_page(
         request,
-        "cases/form.html",
+        "cases/referral_form.html",
         form,
         case,
         lambda f: services.referral_create(case=case, by=request.user, **f.cleaned_data),
         _("Referral drafted."),
         title=_("Refer to a partner"),
         consent_missing=not consent,
+        search=search,
     )
 
 
@@ -192,11 +207,48 @@ def referral_advance(request, center, pk, action):
     referral = access_referral(request, pk)
     try:
         services.referral_advance(
-            referral=referral, action=action, outcome=request.POST.get("outcome", "")[:500]
+            referral=referral, action=action, outcome=request.POST.get("outcome", "")[:500], by=request.user
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return _to_case(request, referral.case)
+
+
+@require_perm(Perm.MANAGE_CASES)
+def referral_decline(request, center, pk):
+    """The partner has no account: the caseworker records its refusal and the reason it gave."""
+    referral = access_referral(request, pk)
+    return _form_page(
+        request,
+        "cases/form.html",
+        ReferralDeclineForm(request.POST or None),
+        referral.case,
+        lambda f: services.referral_decline(
+            referral=referral, reason=f.cleaned_data["reason"], by=request.user
+        ),
+        _("Referral recorded as declined."),
+        title=_("Declined by %(partner)s") % {"partner": referral.partner},
+    )
+
+
+@require_perm(Perm.MANAGE_CASES)
+def referral_outcome(request, center, pk):
+    """The partner has no account: the caseworker records the service it gave."""
+    referral = access_referral(request, pk)
+    return _form_page(
+        request,
+        "cases/form.html",
+        ReferralOutcomeForm(request.POST or None),
+        referral.case,
+        lambda f: services.referral_record_outcome(
+            referral=referral,
+            given_on=f.cleaned_data["given_on"],
+            note=f.cleaned_data["note"],
+            by=request.user,
+        ),
+        _("Outcome recorded."),
+        title=_("Outcome at %(partner)s") % {"partner": referral.partner},
+    )
 
 
 @require_perm(Perm.MANAGE_CASES)
