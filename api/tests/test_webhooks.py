@@ -143,3 +143,10 @@ def test_the_sweep_sends_what_a_lost_task_left(world, hook, monkeypatch):
         assert deliver_due() == 1
     assert len(receiver.requests) == 1
     assert WebhookDelivery.objects.get().status == "delivered"
+
+
+def test_deliveries_go_to_the_webhooks_queue():
+    from config.celery import latency_group
+
+    assert latency_group("api.tasks.deliver_webhook") == "webhooks"
+    assert latency_group("api.tasks.deliver_due") == "webhooks"
