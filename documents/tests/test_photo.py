@@ -50,7 +50,9 @@ def test_reception_takes_a_photo_shown_on_the_profile_and_printed_on_the_card(cl
     assert _card_images(client, person) == 2
 
 
-def test_a_new_photo_replaces_the_old_one_and_destroys_its_file(client, world, django_capture_on_commit_callbacks):
+def test_a_new_photo_replaces_the_old_one_and_destroys_its_file(
+    client, world, django_capture_on_commit_callbacks
+):
     person = world.people["ANK"]
     old = make_document(person, by=world.user("ANK", "reception"), kind=Kind.PHOTO)
     client.force_login(world.user("ANK", "reception"))
@@ -87,7 +89,8 @@ def test_without_photo_consent_no_photo_is_taken(client, world):
     page = client.get(_photo_url(person))
     assert b'data-testid="no-photo-consent"' in page.content
     response = client.post(
-        _photo_url(person), {"token": page.context["form"]["token"].value(), "photo": upload("c.jpg", jpeg_with_gps_bytes())}
+        _photo_url(person),
+        {"token": page.context["form"]["token"].value(), "photo": upload("c.jpg", jpeg_with_gps_bytes())},
     )
     assert response.status_code == 200
     assert "not consented to photographs" in str(response.context["form"].non_field_errors())

@@ -15,7 +15,9 @@ from .factories import make_document, pdf_bytes
 def test_the_subject_export_lists_the_documents_and_carries_their_content(world):
     person, worker = world.people["ANK"], world.user("ANK", "social_worker")
     identity = world.documents["ANK"]
-    letter = make_document(person, by=worker, kind=Kind.MEDICAL, case=world.cases["ANK"], name="m.pdf", content=pdf_bytes())
+    letter = make_document(
+        person, by=worker, kind=Kind.MEDICAL, case=world.cases["ANK"], name="m.pdf", content=pdf_bytes()
+    )
 
     exported = json.loads(subject.subject_json(person=person))
 
@@ -24,7 +26,9 @@ def test_the_subject_export_lists_the_documents_and_carries_their_content(world)
     assert rows[letter.pk]["original_name"] == "m.pdf" and rows[letter.pk]["kind"] == "medical"
     assert base64.b64decode(rows[letter.pk]["content_base64"]) == letter.file.open("rb").read()
     assert "file" not in rows[letter.pk]  # the random key in storage says nothing to the person
-    document = subject.subject_document(person=person, data=subject.subject_data(person=person), language="en")
+    document = subject.subject_document(
+        person=person, data=subject.subject_data(person=person), language="en"
+    )
     assert "m.pdf" in document.text()
 
 

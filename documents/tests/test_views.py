@@ -171,7 +171,9 @@ def test_a_pdf_preview_gives_its_pages_and_title(client, world):
     assert "Reply of the Ministry of Health" in page.content.decode()
 
 
-def test_removing_a_document_destroys_its_file_once_committed(client, world, django_capture_on_commit_callbacks):
+def test_removing_a_document_destroys_its_file_once_committed(
+    client, world, django_capture_on_commit_callbacks
+):
     document = world.documents["ANK"]
     name = document.file.name
     client.force_login(world.user("ANK", "reception"))
