@@ -86,6 +86,10 @@ def _with_shared_data(referrals: list[Referral]) -> list[Referral]:
     return referrals
 
 
+# The statuses a partner sees (drafts and withdrawn referrals are not theirs to see).
+PARTNER_STATUSES = [str(status) for status in case_selectors.PARTNER_VISIBLE]
+
+
 @extend_schema(tags=["referrals"])
 class ReferralViewSet(ClientView, viewsets.ReadOnlyModelViewSet):
     """Referrals addressed to the client's organisation (its partner), newest first: those a focal point of the
@@ -119,7 +123,7 @@ class ReferralViewSet(ClientView, viewsets.ReadOnlyModelViewSet):
     @extend_schema(
         parameters=[
             OpenApiParameter(
-                "status", OpenApiTypes.STR, enum=Referral.Status.values, description="Only this status."
+                "status", OpenApiTypes.STR, enum=PARTNER_STATUSES, description="Only this status."
             )
         ]
     )
@@ -129,6 +133,9 @@ class ReferralViewSet(ClientView, viewsets.ReadOnlyModelViewSet):
         self._count(page)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
+    @extend_schema(
+        description="One referral addressed to the organisation; another organisation's answers 404."
+    )
     def retrieve(self, request, *args, **kwargs):
         return self._answer(self.get_object())
 

@@ -65,3 +65,9 @@ def test_every_documented_endpoint_answers(client, world, ministry):
             assert response.status_code in (200, 409), (method, url, response.content[:300])
     assert {p for _m, p, _s in called} == set(schema["paths"])
     assert len(called) >= 8
+
+
+def test_the_schema_is_generated_without_warnings(tmp_path):
+    from django.core.management import call_command
+
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml"))
