@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from audit.models import AppendOnly
 from cases.models import Partner, Referral
 from centers.models import Center
 
@@ -87,8 +88,9 @@ class ApiToken(models.Model):
         return self.revoked_at is None and self.expires_at > now and self.client.is_active
 
 
-class ApiCall(models.Model):
-    """Every call of the API: which client, which endpoint, what it answered and which referrals it returned."""
+class ApiCall(AppendOnly):
+    """Every call of the API: which client, which endpoint, what it answered and which referrals it returned.
+    Written once, never changed or deleted (the access log's rule)."""
 
     client = models.ForeignKey(ApiClient, on_delete=models.PROTECT, related_name="calls")
     at = models.DateTimeField(default=timezone.now, db_index=True)

@@ -10,7 +10,7 @@ JUNK = st.one_of(
     st.none(),
     st.booleans(),
     st.integers(),
-    st.floats(allow_nan=True),
+    st.floats(allow_nan=False, allow_infinity=False),  # the test client cannot encode the others
     st.text(max_size=600),
     st.sampled_from(["2026-11-20", "2099-01-01", "1900-02-30", "", "\x00", "=cmd|' /C calc'!A0", "<script>"]),
     st.lists(st.integers(), max_size=3),
@@ -34,3 +34,15 @@ def test_generated_bodies_never_500_or_half_save(world, sent, partner_api, actio
     assert response.status_code < 500
     if response.status_code != 200:
         assert Referral.objects.filter(pk=referral.pk).values(*FIELDS).get() == before
+
+
+@pytest.mark.parametrize(
+    "raw", [b"NaN", b'{"reason": Infinity}', b"{", b"\xff\xfe", b'{"reason": "\\u0000"}']
+)
+def test_malformed_json_is_400(world, sent, partner_api, raw):
+    _client, http = partner_api
+    response = http.generic(
+        "POST", f"/api/v1/referrals/{sent['ANK'].pk}/decline/", raw, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert Referral.objects.get(pk=sent["ANK"].pk).status == Referral.Status.SENT
