@@ -57,7 +57,7 @@ declare(
         section="referrals",
         title=_("Referrals"),
         order=23,
-        erase={"reason": "", "outcome": "", "shared_fields": []},
+        erase={"reason": "", "outcome": "", "shared_fields": [], "decline_reason": "", "outcome_note": ""},
         count_as="referrals",
     )
 )
@@ -89,4 +89,12 @@ declare(
 
 not_personal(
     "cases.Partner", reason="an organisation people are referred to: its name, services and contact desk"
+)
+not_personal(
+    "cases.ServicePoint",
+    reason="where an organisation offers services: its address, hours, languages, eligibility and contact desk",
+)
+not_personal(
+    "cases.PartnerFocalPoint",
+    reason="links a partner's staff account to its organisation; the account itself is auth's, like staff's",
 )
