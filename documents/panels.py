@@ -7,27 +7,25 @@ from beneficiaries import panels
 from cases import panels as case_panels
 
 from . import selectors
-from .access import has_photo_consent, kinds_to_add, visible_kinds
+from .access import kinds_to_add, visible_kinds
 from .models import Kind
 
 
 def _person_context(request, person) -> dict:
-    consent = has_photo_consent(person)
-    kinds = visible_kinds(request, photo_consent=consent)
+    # Every kind the role may see, the photo included; whether photo consent holds comes with the row.
+    kinds = visible_kinds(request, photo_consent=True)
     if not kinds:
         return {"person_documents": None, "profile_photo": None}
-    photo = selectors.current_photo(center=request.center, person=person) if Kind.PHOTO in kinds else None
+    rows = selectors.profile_documents(center=request.center, person=person, kinds=kinds)
+    photo = next((d for d in rows if d.kind == Kind.PHOTO and d.photo_consent), None)
     profile_photo = None
     if photo is not None:
         url = reverse("documents:download", kwargs={"center": request.center.code, "pk": photo.pk})
         profile_photo = {"url": f"{url}?inline", "alt": _("Photo of %(name)s") % {"name": person.full_name}}
     return {
-        "person_documents": list(
-            selectors.person_documents(center=request.center, person=person, kinds=kinds)
-        ),
+        "person_documents": [d for d in rows if d.kind != Kind.PHOTO],
         "person_documents_may_add": bool(kinds_to_add(request, on_case=False))
         and person.anonymised_at is None,
-        "photo_consent": consent,
         # Read by the profile's header (beneficiaries/detail.html), which knows nothing of documents.
         "profile_photo": profile_photo,
     }

@@ -1,20 +1,24 @@
 """Reads of documents that the profile, the case page and the photo page share."""
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
-from beneficiaries.models import Beneficiary
+from beneficiaries.models import Beneficiary, Consent, ConsentScope
 from cases.models import Case
 from centers.models import Center
 
 from .models import Document, Kind
 
 
-def person_documents(*, center: Center, person: Beneficiary, kinds: set) -> QuerySet[Document]:
-    """The person's own documents (not those kept on a case) of the kinds given, newest first."""
-    return (
+def profile_documents(*, center: Center, person: Beneficiary, kinds: set) -> list[Document]:
+    """The profile's panel in one query: the person's own documents of the kinds given, the card photo
+    among them marked with whether photo consent holds (``photo_consent``)."""
+    consent = Consent.objects.filter(
+        beneficiary=OuterRef("beneficiary"), scope=ConsentScope.PHOTO, given=True, withdrawn_at__isnull=True
+    )
+    return list(
         Document.objects.in_center(center)
         .filter(beneficiary=person, case__isnull=True, kind__in=kinds)
-        .exclude(kind=Kind.PHOTO)
+        .annotate(photo_consent=Exists(consent))
         .select_related("uploaded_by")
     )
 

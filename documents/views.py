@@ -164,6 +164,7 @@ def photo(request, center, pk):
         "person": person,
         "form": form,
         "consent": consent,
-        "current": selectors.current_photo(center=request.center, person=person) if consent else None,
+        # Without consent the photo is hidden everywhere; here it may still be deleted.
+        "current": selectors.current_photo(center=request.center, person=person),
     }
     return render(request, "documents/photo.html", context)
