@@ -5,6 +5,7 @@ same person as an existing record, a possible duplicate the manager decides on, 
 its fingerprint), or a new person. Nothing is written here but the rows' classes.
 """
 
+import copy
 import datetime as dt
 import hashlib
 import json
@@ -12,12 +13,14 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django_countries import countries
 
 from beneficiaries import names
 from beneficiaries.forms import BeneficiaryForm
-from beneficiaries.models import Relationship
+from beneficiaries.models import Beneficiary, Relationship
 from beneficiaries.selectors import _Probe
 from beneficiaries.services import INHERITED_FROM_HEAD
 from centers.models import Center
@@ -31,6 +34,43 @@ from .models import ImportedRow, ImportRow
 SAME_PERSON_SCORE = 85
 CHOICE_FIELDS = ("sex", "population_group", "document_type", "relationship_to_head")
 CANDIDATES_KEPT = 3
+
+
+def _no_constraints(*args, **kwargs) -> None:
+    """The model's two constraints need no check per row (see RowForm)."""
+
+
+class RowForm(BeneficiaryForm):
+    """The registration form, for a row: the same fields, rules and messages.
+
+    Two checks that cost a database query or a sort of every country's translated name per row, and that the
+    form's own fields already make, are not made again: the model's constraints (the year of birth, which the
+    form holds to 1900–2200; a record merged into itself, which a new row cannot be) and the model's list
+    of countries (the form's nationality field checks the code against the same list)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.validate_constraints = _no_constraints
+
+    def _get_validation_exclusions(self):
+        return super()._get_validation_exclusions() | {"nationality"}
+
+
+class _SharedFields(dict):
+    """A form copies its fields deeply, choices and all, which costs more than checking a row: here each form
+    gets its own copy of each field, sharing their choices, which nothing changes."""
+
+    def __deepcopy__(self, memo):
+        return {name: copy.copy(field) for name, field in self.items()}
+
+
+RowForm.base_fields = _SharedFields(
+    RowForm.base_fields,
+    nationality=forms.ChoiceField(
+        label=BeneficiaryForm.base_fields["nationality"].label,
+        choices=[(country.code, country.code) for country in countries],
+    ),
+)
 
 
 @dataclass
@@ -55,6 +95,7 @@ class _Lookups:
         self.yes = {"yes", "y", "1", "true", *(t.lower() for t in _in_each_language(_("Yes")))}
         self.no = {"no", "n", "0", "false", *(t.lower() for t in _in_each_language(_("No")))}
         self.countries = {}
+        self.checked = {}  # the rest of a row (see ON_THEIR_OWN) -> (cleaned data, errors)
 
     def country(self, text: str) -> str:
         if len(text) == 2 and text.isalpha():
@@ -125,15 +166,60 @@ def _label(name: str) -> str:
     return str(column.label) if column else name
 
 
+# Fields whose check depends on nothing else in the form (a name's length, a phone number): each is
+# checked by the form's own field and the model's validators, so that the rest of a row, checked by the whole
+# form, is the same for many rows and checked once.
+ON_THEIR_OWN = (
+    "first_name",
+    "last_name",
+    "father_name",
+    "first_name_original",
+    "last_name_original",
+    "phone",
+)
+PLACEHOLDER = {"first_name": "x"}  # the form requires a given name: checked on its own
+
+
+def _check_alone(name: str, value, errors: list):
+    try:
+        cleaned = RowForm.base_fields[name].clean(value)
+        Beneficiary._meta.get_field(name).run_validators(cleaned)
+    except ValidationError as exc:
+        errors.extend(f"{_label(name)}: {message}" for message in exc.messages)
+        return None
+    return cleaned
+
+
+def _check_rest(data: dict, lookups: _Lookups) -> tuple[dict | None, list]:
+    """The registration form over the row without its names and phone, once per distinct rest."""
+    rest = {k: v for k, v in data.items() if k not in ON_THEIR_OWN}
+    key = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in rest.items()))
+    if key not in lookups.checked:
+        form = RowForm(data={**rest, **PLACEHOLDER})
+        errors = []
+        for name, messages in form.errors.items():
+            errors.extend(
+                message if name == "__all__" else f"{_label(name)}: {message}" for message in messages
+            )
+        cleaned = (
+            {k: v for k, v in form.cleaned_data.items() if k not in ON_THEIR_OWN} if not errors else None
+        )
+        lookups.checked[key] = (cleaned, errors)
+    return lookups.checked[key]
+
+
 def validate(row: CheckedRow, lookups: _Lookups) -> None:
     """The registration form's validation, and the import's own columns (household, consents)."""
-    form = BeneficiaryForm(data=_form_data(row.values, lookups))
-    if form.is_valid():
-        row.person = _json(form.cleaned_data)
-        row.probe = _Probe.of(form.cleaned_data)
-    for name, messages in form.errors.items():
-        for message in messages:
-            row.errors.append(message if name == "__all__" else f"{_label(name)}: {message}")
+    data = _form_data(row.values, lookups)
+    errors = []
+    own = {name: _check_alone(name, data.get(name, ""), errors) for name in ON_THEIR_OWN}
+    rest, rest_errors = _check_rest(data, lookups)
+    row.errors.extend(rest_errors)
+    row.errors.extend(errors)
+    if not row.errors:
+        cleaned = {**rest, **own}
+        row.person = _json(cleaned)
+        row.probe = _Probe.of(cleaned)
     relationship = row.values.get("relationship_to_head", "")
     code = lookups.choices["relationship_to_head"].get(relationship.lower(), "")
     if row.household_key and not relationship:

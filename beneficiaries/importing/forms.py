@@ -36,7 +36,7 @@ class MappingForm(forms.Form):
     def clean(self):
         data = super().clean()
         used = {}
-        for code, index in data.items():
+        for code, index in list(data.items()):
             if index is None:
                 continue
             if index in used:

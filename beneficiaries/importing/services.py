@@ -94,8 +94,9 @@ def people_import_start(*, center: Center, by, upload, kind: str) -> PeopleImpor
     return job
 
 
-def people_import_map(*, job: PeopleImport, mapping: dict[str, int]) -> PeopleImport:
-    """Keep the chosen columns (for this file and the next with the same header row) and queue the dry run."""
+def people_import_map(*, job: PeopleImport, mapping: dict[str, int], queue: bool = True) -> PeopleImport:
+    """Keep the chosen columns (for this file and the next with the same header row) and queue the dry run
+    (``queue=False``: the caller runs it, as the command does)."""
     from beneficiaries.tasks import import_people_check
 
     missing = [str(c.label) for code, c in BY_CODE.items() if c.required and code not in mapping]
@@ -110,7 +111,8 @@ def people_import_map(*, job: PeopleImport, mapping: dict[str, int]) -> PeopleIm
         )
         job.mapping, job.status, job.progress = mapping, Status.CHECKING, 0
         job.save(update_fields=["mapping", "status", "progress"])
-        transaction.on_commit(lambda: import_people_check.delay(job.pk))
+        if queue:
+            transaction.on_commit(lambda: import_people_check.delay(job.pk))
     return job
 
 
@@ -209,7 +211,7 @@ def undecided(job: PeopleImport) -> int:
     return ImportRow.objects.filter(job=job, kind=Kind.POSSIBLE, decision="").count()
 
 
-def people_import_request(*, job: PeopleImport) -> PeopleImport:
+def people_import_request(*, job: PeopleImport, queue: bool = True) -> PeopleImport:
     """Queue the import of the accepted rows, once every possible duplicate is decided."""
     from beneficiaries.tasks import import_people
 
@@ -221,7 +223,8 @@ def people_import_request(*, job: PeopleImport) -> PeopleImport:
             raise ValidationError(_("Decide on every possible duplicate first."))
         job.status, job.progress = Status.IMPORTING, 0
         job.save(update_fields=["status", "progress"])
-        transaction.on_commit(lambda: import_people.delay(job.pk))
+        if queue:
+            transaction.on_commit(lambda: import_people.delay(job.pk))
     return job
 
 
