@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from beneficiaries.models import Beneficiary
-from cases.models import Case, CaseGoal, ConfidentialNote, FollowUp, Partner, Referral, Transfer
+from cases.models import Case, CaseGoal, ConfidentialNote, FollowUp, Partner, Referral, ServicePoint, Transfer
 from centers.models import Center, Role
 
 REASONS = [
@@ -59,6 +59,7 @@ def _staff(center: Center, role):
 def seed(*, rng: random.Random) -> dict[str, int]:
     today = timezone.localdate()
     partners = list(Partner.objects.filter(is_active=True))
+    directory = list(ServicePoint.objects.filter(is_active=True).select_related("partner"))
     created = {}
     centers = list(Center.objects.filter(status=Center.Status.OPEN, opened_on__isnull=False))
     for center in centers:
@@ -111,9 +112,15 @@ def seed(*, rng: random.Random) -> dict[str, int]:
                     status = "accepted"
                 if status == "accepted" and sent + dt.timedelta(days=5) > today:
                     status = "sent"
+                # Most referrals go to a service point of the directory in the centre's city (demo/directory.py).
+                points = [p for p in directory if p.city == center.city]
+                point = rng.choice(points) if points and rng.random() < 0.8 else None
                 Referral.objects.create(
                     case=case,
-                    partner=rng.choice(partners),
+                    partner=point.partner if point else rng.choice(partners),
+                    service_point=point,
+                    service_type=point.service_types[0] if point else "",
+                    answered_via="caseworker" if status in ("accepted", "completed") else "",
                     reason=goals[0],
                     created_by=worker,
                     status=status,
