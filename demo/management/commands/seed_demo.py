@@ -4,7 +4,7 @@ import random
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from demo import cases, listening
+from demo import cases, directory, listening
 from demo import centers as centers_demo
 from demo import messaging as messaging_demo
 from demo import people as beneficiaries_demo
@@ -38,6 +38,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Registered {count} people at {code}.")
         for code, count in services_demo.seed(rng=rng).items():
             self.stdout.write(f"Laid out a year of activities at {code} ({count} attendance marks).")
+        logins += directory.seed(rng=rng, password=password)
+        self.stdout.write("Filled the service directory: a few service points per city.")
         for code, count in cases.seed(rng=rng).items():
             self.stdout.write(f"Opened {count} case files at {code}.")
         for code, (visits, interviews, feedback) in listening.seed(rng=rng).items():
