@@ -24,6 +24,8 @@ from .models import Document, Kind
 def _create(
     *, person: Beneficiary, case: Case | None, center: Center, by, kind: str, checked: CheckedFile, token
 ) -> Document:
+    if person.anonymised_at is not None:
+        raise ValidationError(_("This record was anonymised: nothing more is kept about the person."))
     document = Document(
         beneficiary=person,
         case=case,

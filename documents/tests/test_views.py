@@ -1,6 +1,7 @@
 """Uploading, seeing and downloading documents: who may, by kind and role, and what is recorded."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.urls import reverse
 
@@ -214,3 +215,25 @@ def test_the_profile_lists_the_documents_the_role_may_see(client, world, django_
     assert _url("preview", medical.pk).encode() not in page.content
     client.force_login(world.user("ANK", "social_worker"))
     assert _url("preview", medical.pk).encode() in client.get(url).content
+
+
+def test_documents_move_with_a_transferred_person(client, world):
+    from cases.services import transfer_decide
+
+    document = world.documents["IST"]  # IST's person, whose case is being transferred to ANK
+    transfer_decide(transfer=world.transfers["ANK"], by=world.user("ANK", "center_manager"), accept=True)
+
+    client.force_login(world.user("ANK", "reception"))
+    assert client.get(_url("preview", document.pk)).status_code == 200
+    client.force_login(world.user("IST", "reception"))
+    assert client.get(_url("preview", document.pk, center="IST")).status_code == 404
+
+
+def test_nothing_is_added_to_an_anonymised_record(world):
+    from privacy.services import person_anonymise
+
+    person = world.people["ANK"]
+    person = person_anonymise(person=person, reason="erasure_request")
+    with pytest.raises(ValidationError):
+        make_document(person, by=world.user("ANK", "reception"))
+    assert not Document.objects.exists()
