@@ -25,6 +25,7 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import logging
 import time
 
 import requests
@@ -34,6 +35,8 @@ from django.utils import timezone
 
 from api.models import Event, Webhook, WebhookDelivery
 from cases.models import Referral
+
+logger = logging.getLogger(__name__)
 
 SIGNATURE_HEADER = "Toplum-Signature"
 EVENT_HEADER = "Toplum-Event"
@@ -107,11 +110,21 @@ def referral_event_queue(*, referral: Referral, event: str) -> list[WebhookDeliv
         if event in webhook.events  # in Python: SQLite cannot look inside a JSON list
     ]
     if deliveries:
-        from api.tasks import deliver_webhook
-
         ids = [d.pk for d in deliveries]
-        transaction.on_commit(lambda: [deliver_webhook.delay(pk) for pk in ids])
+        transaction.on_commit(lambda: _enqueue(ids))
     return deliveries
+
+
+def _enqueue(ids: list[int]) -> None:
+    """Hand the deliveries to the queue. A broker that is down loses nothing: the rows stay pending and the
+    sweep (``deliver_due``) sends them; the caseworker's action is not failed for it."""
+    from api.tasks import deliver_webhook
+
+    for pk in ids:
+        try:
+            deliver_webhook.delay(pk)
+        except Exception:  # noqa: BLE001 - any broker failure: the sweep resends
+            logger.warning("Webhook delivery %s not queued; the sweep will send it", pk, exc_info=True)
 
 
 def _claim(delivery_id: int, now: dt.datetime) -> WebhookDelivery | None:
@@ -184,9 +197,18 @@ def deliveries_due(*, now: dt.datetime, grace: dt.timedelta = dt.timedelta(minut
     )
 
 
+def _on_event(referral: Referral, event: str) -> None:
+    # Sent once the referral's change is committed: a failure here must not turn the caseworker's done
+    # action into an error page. It is logged; the referral stays readable through the API.
+    try:
+        referral_event_queue(referral=referral, event=event)
+    except Exception:  # noqa: BLE001
+        logger.exception("Webhook deliveries for referral %s (%s) not written", referral.pk, event)
+
+
 def on_referral_sent(sender, referral, **kwargs):
-    referral_event_queue(referral=referral, event=Event.REFERRAL_SENT)
+    _on_event(referral, Event.REFERRAL_SENT)
 
 
 def on_referral_withdrawn(sender, referral, **kwargs):
-    referral_event_queue(referral=referral, event=Event.REFERRAL_WITHDRAWN)
+    _on_event(referral, Event.REFERRAL_WITHDRAWN)

@@ -150,3 +150,30 @@ def test_deliveries_go_to_the_webhooks_queue():
 
     assert latency_group("api.tasks.deliver_webhook") == "webhooks"
     assert latency_group("api.tasks.deliver_due") == "webhooks"
+
+
+def test_a_broker_that_is_down_fails_nothing_and_the_sweep_sends_later(
+    world, hook, monkeypatch, django_capture_on_commit_callbacks
+):
+    import datetime as dt
+
+    import time_machine
+    from django.utils import timezone
+
+    from api.tasks import deliver_due, deliver_webhook
+
+    def down(*args, **kwargs):
+        raise ConnectionRefusedError("broker down")
+
+    with receiving() as (receiver, url):
+        hook(url)
+        monkeypatch.setattr(deliver_webhook, "delay", down)
+        _send(world.referrals["ANK"], django_capture_on_commit_callbacks)  # the caseworker's action succeeds
+        world.referrals["ANK"].refresh_from_db()
+        assert world.referrals["ANK"].status == "sent"
+        assert WebhookDelivery.objects.get().status == "pending"
+        monkeypatch.undo()
+        with time_machine.travel(timezone.now() + dt.timedelta(minutes=6)):
+            assert deliver_due() == 1
+    assert len(receiver.requests) == 1
+    assert WebhookDelivery.objects.get().status == "delivered"
