@@ -96,6 +96,7 @@ class _Lookups:
         self.no = {"no", "n", "0", "false", *(t.lower() for t in _in_each_language(_("No")))}
         self.countries = {}
         self.checked = {}  # the rest of a row (see ON_THEIR_OWN) -> (cleaned data, errors)
+        self.alone = {}  # (field, value) -> (cleaned value, errors)
 
     def country(self, text: str) -> str:
         if len(text) == 2 and text.isalpha():
@@ -180,7 +181,18 @@ ON_THEIR_OWN = (
 PLACEHOLDER = {"first_name": "x"}  # the form requires a given name: checked on its own
 
 
-def _check_alone(name: str, value, errors: list):
+def _check_alone(name: str, value, errors: list, lookups: "_Lookups"):
+    """One field on its own; a value met before (a common name, a household's phone) is checked once."""
+    key = (name, value)
+    if key not in lookups.alone:
+        found = []
+        lookups.alone[key] = (_check_field(name, value, found), found)
+    cleaned, found = lookups.alone[key]
+    errors.extend(found)
+    return cleaned
+
+
+def _check_field(name: str, value, errors: list):
     try:
         cleaned = RowForm.base_fields[name].clean(value)
         Beneficiary._meta.get_field(name).run_validators(cleaned)
@@ -212,7 +224,7 @@ def validate(row: CheckedRow, lookups: _Lookups) -> None:
     """The registration form's validation, and the import's own columns (household, consents)."""
     data = _form_data(row.values, lookups)
     errors = []
-    own = {name: _check_alone(name, data.get(name, ""), errors) for name in ON_THEIR_OWN}
+    own = {name: _check_alone(name, data.get(name, ""), errors, lookups) for name in ON_THEIR_OWN}
     rest, rest_errors = _check_rest(data, lookups)
     row.errors.extend(rest_errors)
     row.errors.extend(errors)
@@ -380,13 +392,14 @@ def check_rows(
             row.kind = ImportRow.Kind.ERROR
         elif row.kind == ImportRow.Kind.BEFORE:
             row.probe = None
-    _in_file(checked, center.pk)
-    probes = {r.number: r.probe for r in checked if r.probe is not None and r.kind == ImportRow.Kind.NEW}
-    found = matching.existing_candidates(
-        probes,
-        user_center_ids={center.pk},
-        progress=lambda done: progress(0.5 + 0.45 * done / max(len(probes), 1)),
-    )
+    with matching.names_compared_once():
+        _in_file(checked, center.pk)
+        probes = {r.number: r.probe for r in checked if r.probe is not None and r.kind == ImportRow.Kind.NEW}
+        found = matching.existing_candidates(
+            probes,
+            user_center_ids={center.pk},
+            progress=lambda done: progress(0.5 + 0.45 * done / max(len(probes), 1)),
+        )
     for row in checked:
         if row.number in found:
             _classify(row, found[row.number])

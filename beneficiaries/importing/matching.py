@@ -8,11 +8,15 @@ one query per batch of given-name keys, and the family names of a block are comp
 ``extract`` (in C) before the form's scoring sees the few rows that can match.
 """
 
+import contextlib
+import functools
 from collections import defaultdict, namedtuple
 
-from django.db.models import Q
+from django.db.models import CharField, Q
+from django.db.models.functions import Cast
 from rapidfuzz import fuzz, process
 
+from beneficiaries import names
 from beneficiaries.models import Beneficiary
 from beneficiaries.ranking import STRONG
 from beneficiaries.selectors import (
@@ -168,9 +172,30 @@ def _batches(probes: dict[int, _Probe]):
         yield keys, {n for k in keys for n in by_key[k]}
 
 
+# The phone as stored (E.164 text): read through the model field, every number would be parsed again.
+_READ = tuple("phone_text" if name == "phone" else name for name in FIELDS)
+
+
 def _held(condition: Q):
-    rows = Beneficiary.objects.active().filter(condition).values_list(*FIELDS)
+    rows = (
+        Beneficiary.objects.active()
+        .filter(condition)
+        .annotate(phone_text=Cast("phone", CharField()))
+        .values_list(*_READ)
+    )
     return (Held(*row, False, False) for row in rows.iterator(chunk_size=5000))
+
+
+@contextlib.contextmanager
+def names_compared_once():
+    """While a file is checked, each pair of spellings is compared once (``names.distance`` is pure, and a
+    file of 50,000 rows asks for the same pairs of common names thousands of times)."""
+    original = names.distance
+    names.distance = functools.lru_cache(maxsize=500_000)(original)
+    try:
+        yield
+    finally:
+        names.distance = original
 
 
 def existing_candidates(
