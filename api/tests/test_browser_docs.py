@@ -33,3 +33,35 @@ def test_swagger_ui_runs_under_the_csp_and_tries_a_call(page, world, live_server
     operation.get_by_role("button", name="Execute").click()
     expect(operation.locator(".live-responses-table tbody .response-col_status").first).to_have_text("200")
     assert problems == []
+
+
+def test_the_manager_reads_the_deliveries_page(page, world, live_server):
+    from api import services
+    from api.models import Event, WebhookDelivery
+    from conftest import assert_accessible
+    from tests.test_browser_foundation import log_in
+
+    client = services.api_client_save(
+        name="Ministry of Health system", scopes=["referrals:read"], partner=world.partner
+    )
+    webhook = services.webhook_create(
+        client=client, url="https://moh.example/hooks", events=[Event.REFERRAL_SENT]
+    )
+    WebhookDelivery.objects.create(
+        webhook=webhook,
+        event=Event.REFERRAL_SENT,
+        referral=world.referrals["ANK"],
+        center=world.centers["ANK"],
+        payload={},
+        status="failed",
+        attempts=6,
+        last_status_code=500,
+        last_error="HTTP 500",
+    )
+    log_in(page, "ank_center_manager")
+    page.goto("/c/ANK/api/webhooks/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Webhook deliveries")
+    expect(page.locator("tr[data-status=failed]")).to_have_count(1)
+    assert_accessible(page)
+    page.get_by_role("link", name="Delivered").click()
+    expect(page.locator("tbody tr[data-status]")).to_have_count(0)
