@@ -86,5 +86,13 @@ wheelhouse: install
 image: wheelhouse
 	docker build --network host -t toplum:latest .
 
+## Backups (bin/backup, bin/restore): pg_dump in custom format and the media files; README, "Backups".
+backup:
+	bin/backup
+
+restore:
+	test -n "$(BACKUP)" || (echo "make restore BACKUP=backups/<time> [TARGET_DATABASE_URL=…]" && exit 2)
+	bin/restore "$(BACKUP)" $(TARGET_DATABASE_URL)
+
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
