@@ -141,7 +141,9 @@ class ReferralViewSet(ClientView, viewsets.ReadOnlyModelViewSet):
 
     def _count(self, referrals: Sequence[Referral]) -> None:
         self.records = len(referrals)
-        self.referral_ids = [r.pk for r in referrals if r.shared]
+        self.referral_ids = [
+            r.pk for r in referrals
+        ]  # each says a person was referred, even with no field shared
 
     def _answer(self, referral: Referral, status_code: int = status.HTTP_200_OK) -> Response:
         referral = _with_shared_data([referral])[0]
