@@ -94,5 +94,10 @@ restore:
 	test -n "$(BACKUP)" || (echo "make restore BACKUP=backups/<time> [TARGET_DATABASE_URL=…]" && exit 2)
 	bin/restore "$(BACKUP)" $(TARGET_DATABASE_URL)
 
+## Load test (bin/loadtest, loadtest/locustfile.py): gunicorn + PostgreSQL on 127.0.0.1; two profiles of
+## 16 staff for LOADTEST_SECONDS (60) each; a database of its own (LOADTEST_DATABASE_URL).
+loadtest: install
+	bin/loadtest
+
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

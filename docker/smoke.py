@@ -8,56 +8,16 @@ createstaff, queueing the build).
 """
 
 import argparse
-import html.parser
 import os
 import secrets
 import subprocess
 import sys
+from pathlib import Path
 
 import requests
 
-
-class Form(html.parser.HTMLParser):
-    """The fields of the first form whose action contains ``action`` (or of the first POST form)."""
-
-    def __init__(self, action: str = ""):
-        super().__init__()
-        self.action, self.fields, self.inside, self.done, self.select = action, {}, False, False, None
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if (
-            tag == "form"
-            and not self.done
-            and (a.get("method", "").lower() == "post")
-            and self.action in (a.get("action") or "")
-        ):
-            self.inside = True
-        if not self.inside:
-            return
-        if tag == "input" and a.get("name"):
-            if a.get("type") in {"checkbox", "radio"} and "checked" not in a:
-                return
-            self.fields.setdefault(a["name"], a.get("value", ""))
-        elif tag == "select" and a.get("name"):
-            self.select = a["name"]
-        elif tag == "option" and self.select and ("selected" in a or self.select not in self.fields):
-            self.fields[self.select] = a.get("value", "")
-        elif tag == "textarea" and a.get("name"):
-            self.fields.setdefault(a["name"], "")
-
-    def handle_endtag(self, tag):
-        if tag == "select":
-            self.select = None
-        if tag == "form" and self.inside:
-            self.inside, self.done = False, True
-
-
-def form(page: str, action: str = "") -> dict:
-    parser = Form(action)
-    parser.feed(page)
-    assert parser.fields, f"no form posting to {action!r}"
-    return parser.fields
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from loadtest.forms import form  # noqa: E402 - the repository's root joins the path first
 
 
 def compose(*args: str, env: dict | None = None, stdin: str | None = None) -> str:

@@ -1,0 +1,146 @@
+"""Staff journeys against a running Toplum (make loadtest): reception registers and searches, a trainer keeps
+a register, a social worker writes a follow-up; everyone opens their day. Each visitor logs in through the
+form and posts forms as served (CSRF and submission tokens included), so the server does the work it does for
+a browser. LOADTEST_THINK seconds between steps (0: as fast as the server answers).
+
+Accepted registrations are written to LOADTEST_NAMES so that `manage.py loadtest_check` can prove each one
+was saved exactly once and registration numbers stayed gap-free.
+"""
+
+import json
+import os
+import random
+import re
+import string
+import threading
+
+from locust import HttpUser, between, constant, events, task
+
+from loadtest.forms import form, links
+
+CENTER = os.environ.get("LOADTEST_CENTER", "ANK")
+PASSWORD = os.environ.get("LOADTEST_PASSWORD", "toplum-demo-2026")
+THINK = float(os.environ.get("LOADTEST_THINK", "3"))
+NAMES_FILE = os.environ.get("LOADTEST_NAMES", "loadtest-registrations.json")
+SEARCHES = ["ahm", "fat", "meh", "ali", "zey", "has", "mus", "ays", "omar", "khal", "yus", "emin"]
+_accepted: list[str] = []
+_lock = threading.Lock()
+
+
+def _think():
+    return constant(0) if THINK <= 0 else between(THINK * 0.5, THINK * 1.5)
+
+
+def _name() -> str:
+    letters = string.ascii_lowercase
+    return "".join(random.choice(letters) for _ in range(9)).capitalize()
+
+
+class Staff(HttpUser):
+    abstract = True
+    wait_time = _think()
+    role = ""
+
+    def on_start(self):
+        self.client.headers["Referer"] = self.host + "/"
+        page = self.client.get("/accounts/login/", name="login GET")
+        fields = form(page.text)
+        fields.update(username=f"{self.role}.{CENTER.lower()}", password=PASSWORD)
+        with self.client.post(
+            "/accounts/login/", data=fields, name="login POST", catch_response=True
+        ) as answer:
+            if "/accounts/login/" in answer.url:
+                answer.failure(f"login refused for {self.role}")
+
+    @task(1)
+    def my_day(self):
+        self.client.get(f"/c/{CENTER}/", name="my day")
+
+
+class Reception(Staff):
+    weight = 8
+    role = "reception"
+
+    @task(3)
+    def register(self):
+        url = f"/c/{CENTER}/people/register/"
+        fields = form(self.client.get(url, name="register GET").text)
+        first, last = _name(), _name()
+        fields.update(
+            {
+                "person-first_name": first,
+                "person-last_name": last,
+                "person-sex": random.choice(["female", "male"]),
+                "person-birth_year": str(random.randint(1950, 2020)),
+                "person-nationality": "SY",
+                "person-population_group": "temporary_protection",
+                "consent-service_delivery": "yes",
+                "consent-referral_data_sharing": "no",
+                "consent-photo": "no",
+            }
+        )
+        with self.client.post(
+            url, data=fields, name="register POST", allow_redirects=False, catch_response=True
+        ) as r:
+            if r.status_code == 302:
+                with _lock:
+                    _accepted.append(f"{first} {last}")
+            elif r.status_code == 200 and "possible" in r.text.lower():
+                r.success()  # a duplicate warning: a person would decide; not an error of the server
+            else:
+                r.failure(f"registration answered {r.status_code}")
+
+    @task(4)
+    def search(self):
+        self.client.get(f"/c/{CENTER}/people/", params={"q": random.choice(SEARCHES)}, name="search")
+
+
+class Trainer(Staff):
+    weight = 4
+    role = "trainer"
+
+    @task(3)
+    def keep_register(self):
+        today = self.client.get(f"/c/{CENTER}/today/", name="today")
+        sessions = links(today.text, rf"^/c/{CENTER}/sessions/\d+/$")
+        if not sessions:
+            return
+        url = random.choice(sessions)
+        page = self.client.get(url, name="register of a session GET")
+        try:
+            fields = form(page.text, "")
+        except ValueError:
+            return  # a session not open for marking (yet): the trainer only looks
+        present = re.findall(r'name="present" value="(\d+)"', page.text)
+        fields["present"] = random.sample(present, k=len(present) * 3 // 4) if present else []
+        fields.pop("walk_ins", None)
+        with self.client.post(url, data=fields, name="register of a session POST", catch_response=True) as r:
+            if r.status_code >= 400:
+                r.failure(f"register answered {r.status_code}")
+
+
+class SocialWorker(Staff):
+    weight = 4
+    role = "social_worker"
+
+    @task(3)
+    def follow_up(self):
+        caseload = self.client.get(f"/c/{CENTER}/cases/", name="caseload")
+        cases = links(caseload.text, rf"^/c/{CENTER}/cases/\d+/$")
+        if not cases:
+            return
+        url = random.choice(cases) + "follow-ups/new/"
+        fields = form(self.client.get(url, name="follow-up GET").text)
+        fields.update(summary="Visited at home; the family asked about school enrolment.", actions_agreed="")
+        fields.setdefault("type", "")
+        with self.client.post(
+            url, data=fields, name="follow-up POST", allow_redirects=False, catch_response=True
+        ) as r:
+            if r.status_code != 302:
+                r.failure(f"follow-up answered {r.status_code}")
+
+
+@events.quitting.add_listener
+def _write_names(environment, **kwargs):
+    with open(NAMES_FILE, "w") as out:
+        json.dump(_accepted, out)
