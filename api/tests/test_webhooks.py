@@ -12,7 +12,8 @@ from cases.models import Partner
 
 
 @pytest.fixture(autouse=True)
-def plain_http_allowed(settings):
+def plain_http_allowed(settings, celery_eager):
+    # Tasks run here, even in CI where a broker is configured (celery_eager): test_worker sends to one.
     settings.API_WEBHOOK_ALLOW_HTTP = True  # the local receiver has no certificate
 
 
