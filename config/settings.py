@@ -323,6 +323,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    # Webhook deliveries the broker never took (it was away when the referral changed) are sent again.
+    "api-deliver-due": {"task": "api.tasks.deliver_due", "schedule": 300.0, "options": {"expires": 280}},
     "follow-ups-due-today": {
         "task": "cases.tasks.notify_follow_ups_due",
         "schedule": crontab(hour=7, minute=30),
@@ -417,6 +419,9 @@ UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(5 * 1024 * 1024)))
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "50000"))
 IMPORT_MAX_UNPACKED_BYTES = int(os.environ.get("IMPORT_MAX_UNPACKED_BYTES", str(50 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
+
+# Documents on profiles and cases (documents/): PDF, JPEG or PNG up to this size, checked by content.
+DOCUMENT_MAX_BYTES = int(os.environ.get("DOCUMENT_MAX_BYTES", str(10 * 1024 * 1024)))
 
 # Subject rights: people with no contact for this many years are anonymised by a nightly job.
 RETENTION_YEARS = int(os.environ.get("RETENTION_YEARS", "5"))

@@ -31,6 +31,7 @@ case "${1:-web}" in
       --max-requests "${GUNICORN_MAX_REQUESTS:-2000}" --max-requests-jitter 200 \
       --timeout "${GUNICORN_TIMEOUT:-60}" \
       --forwarded-allow-ips "${FORWARDED_ALLOW_IPS:-127.0.0.1}" \
+      --no-control-socket \
       "$@"
     ;;
   worker)

@@ -177,7 +177,8 @@ def test_profile_queries_stay_constant(client, world, django_assert_max_num_quer
     # services and desk messages, 14 the access-log entry, 15-16 navigation, 17-19 session save
     # +1: the second-factor check (django-otp's device in the session, or whether the role needs one).
     # +1: the messages sent to the person (messaging's panel).
-    with django_assert_max_num_queries(21):
+    # +1: the person's documents, photo and photo consent (documents' panel).
+    with django_assert_max_num_queries(22):
         response = client.get(reverse("beneficiaries:detail", kwargs={"center": "ANK", "pk": head.pk}))
     assert response.content.decode().count("District 1") >= 1
 
