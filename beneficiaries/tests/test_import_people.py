@@ -255,3 +255,20 @@ def test_more_rows_than_the_cap_refuse_the_file(world, settings):
     job = upload(world, [row(f"Name{i}", "Kaya") for i in range(4)])
     assert job.status == "refused" and "3 rows at most" in job.problems[0]
     assert not ImportRow.objects.filter(job=job).exists()
+
+
+def test_the_command_runs_a_dry_run_then_imports(world, tmp_path):
+    from django.core.management import call_command
+
+    path = tmp_path / "people.csv"
+    path.write_bytes(csv_file([row("Nabil", "Saleh", year="1970"), row("", "Saleh")]).read())
+    out = io.StringIO()
+    call_command("import_people", str(path), "--center", "ANK", "--dry-run", stdout=out)
+    assert "New person: 1" in out.getvalue() and "Error: 1" in out.getvalue()
+    assert "Given name (Latin script): This field is required." in out.getvalue()
+    assert not Beneficiary.objects.filter(last_name="Saleh").exists()
+    call_command("import_people", str(path), "--center", "ANK", stdout=out)
+    assert Beneficiary.objects.filter(last_name="Saleh").count() == 1
+    call_command("import_people", str(path), "--center", "ANK", stdout=(again := io.StringIO()))
+    assert "Imported: 0 registered" in again.getvalue()
+    assert Beneficiary.objects.filter(last_name="Saleh").count() == 1
