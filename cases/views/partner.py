@@ -50,8 +50,8 @@ def referral(request, pk):
     return render(request, "partner/referral.html", context)
 
 
-@require_POST
 @require_partner_perm(Perm.ANSWER_REFERRALS)
+@require_POST
 def referral_accept(request, pk):
     referral = access_partner_referral(request, pk)
     try:
