@@ -14,6 +14,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 def test_a_referral_goes_to_a_partner_who_answers_it_and_the_caseworker_sees_the_outcome(page, world):
     case = world.cases["ANK"]
     log_in(page, "ank_social_worker")
+    page.goto("/c/ANK/directory/")
+    page.get_by_label("Service type").select_option("health_care")
+    page.get_by_role("textbox", name="District").fill("Altındağ")
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_test_id("directory")).to_contain_text("Altındağ migrant health centre")
+    expect(page.get_by_test_id("directory")).not_to_contain_text("Fatih")
+    assert_accessible(page)
     page.goto(f"/c/ANK/cases/{case.pk}/")
     page.get_by_role("link", name="Refer to a partner").click()
     page.get_by_label("Service type").select_option("health_care")
