@@ -9,6 +9,7 @@ createstaff, queueing the build).
 
 import argparse
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -43,11 +44,11 @@ def main() -> int:
 
     step("an empty installation: a centre, then its staff")
     compose(
-        "run",
-        "--rm",
+        "exec",
         "-T",
         "web",
-        "manage",
+        "python",
+        "manage.py",
         "createcenter",
         "SMK",
         "--name",
@@ -56,13 +57,13 @@ def main() -> int:
         "Konya",
     )
     compose(
-        "run",
-        "--rm",
+        "exec",
         "-T",
         "-e",
         f"STAFF_PASSWORD={password}",
         "web",
-        "manage",
+        "python",
+        "manage.py",
         "createstaff",
         "desk",
         "--center",
@@ -75,7 +76,7 @@ def main() -> int:
     session = requests.Session()
     session.headers["Referer"] = base + "/"
     login = session.get(f"{base}/accounts/login/", timeout=10)
-    fields = form(login.text)
+    fields = form(login.text, having="username")
     fields.update(username="desk", password=password)
     answer = session.post(f"{base}/accounts/login/", data=fields, timeout=10)
     assert answer.status_code == 200 and "/accounts/login/" not in answer.url, answer.url
@@ -83,7 +84,7 @@ def main() -> int:
     step("reception registers a person")
     page = session.get(f"{base}/c/SMK/people/register/", timeout=10)
     assert page.status_code == 200, page.status_code
-    fields = form(page.text, "")
+    fields = form(page.text, having="person-first_name")
     fields.update(
         {
             "person-first_name": "Leyla",
@@ -98,7 +99,8 @@ def main() -> int:
         }
     )
     saved = session.post(f"{base}/c/SMK/people/register/", data=fields, timeout=30, allow_redirects=False)
-    assert saved.status_code == 302, f"registration answered {saved.status_code}"
+    errors = re.findall(r'class="(?:invalid-feedback|alert[^"]*)"[^>]*>(.*?)</', saved.text, re.S)
+    assert saved.status_code == 302, f"registration answered {saved.status_code}: {errors} {sorted(fields)}"
     profile = session.get(base + saved.headers["Location"], timeout=10)
     assert "Smoketest" in profile.text and "SMK-" in profile.text, "the profile does not show the person"
     found = session.get(f"{base}/c/SMK/people/", params={"q": "smoketest"}, timeout=10)

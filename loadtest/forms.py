@@ -6,52 +6,55 @@ import html.parser
 import re
 
 
-class _Form(html.parser.HTMLParser):
-    def __init__(self, action: str):
+class _Forms(html.parser.HTMLParser):
+    """Every POST form of a page: (action, fields)."""
+
+    def __init__(self):
         super().__init__()
-        self.action, self.fields, self.inside, self.done, self.select = action, {}, False, False, None
+        self.forms: list[tuple[str, dict]] = []
+        self.current: dict | None = None
+        self.select = None
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
-        if (
-            tag == "form"
-            and not self.done
-            and a.get("method", "").lower() == "post"
-            and self.action in (a.get("action") or "")
-        ):
-            self.inside = True
-        if not self.inside:
+        if tag == "form" and a.get("method", "").lower() == "post":
+            self.current = {}
+            self.forms.append((a.get("action") or "", self.current))
+        fields = self.current
+        if fields is None:
             return
-        if tag == "input" and a.get("name"):
-            if a.get("type") in {"checkbox", "radio"} and "checked" not in a:
+        name = a.get("name")
+        if tag == "input" and name:
+            kind = a.get("type", "text")
+            if kind in {"checkbox", "radio"} and "checked" not in a:
                 return
-            if a.get("type") == "checkbox":
-                self.fields.setdefault(a["name"], [])
-                if isinstance(self.fields[a["name"]], list):
-                    self.fields[a["name"]].append(a.get("value", "on"))
-                return
-            self.fields.setdefault(a["name"], a.get("value", ""))
-        elif tag == "select" and a.get("name"):
-            self.select = a["name"]
-        elif tag == "option" and self.select and ("selected" in a or self.select not in self.fields):
-            self.fields[self.select] = a.get("value", "")
-        elif tag == "textarea" and a.get("name"):
-            self.fields.setdefault(a["name"], "")
+            if kind == "checkbox":
+                fields.setdefault(name, []).append(a.get("value", "on"))
+            else:
+                fields.setdefault(name, a.get("value", ""))
+        elif tag == "select" and name:
+            self.select = name
+        elif tag == "option" and self.select and ("selected" in a or self.select not in fields):
+            fields[self.select] = a.get("value", "")
+        elif tag == "textarea" and name:
+            fields.setdefault(name, "")
 
     def handle_endtag(self, tag):
         if tag == "select":
             self.select = None
-        if tag == "form" and self.inside:
-            self.inside, self.done = False, True
+        if tag == "form":
+            self.current = None
 
 
-def form(page: str, action: str = "") -> dict:
-    """The fields of the first POST form whose action contains ``action``."""
-    parser = _Form(action)
+def form(page: str, action: str = "", *, having: str = "") -> dict:
+    """The fields of the first POST form whose action contains ``action`` and that has a field ``having``
+    (the page's navigation holds forms too: the language switch, logging out)."""
+    parser = _Forms()
     parser.feed(page)
-    if not parser.fields:
-        raise ValueError(f"no form posting to {action!r}")
-    return parser.fields
+    for form_action, fields in parser.forms:
+        if action in form_action and (not having or having in fields):
+            return dict(fields)
+    raise ValueError(f"no form posting to {action!r} with {having!r}")
 
 
 def links(page: str, pattern: str) -> list[str]:

@@ -44,7 +44,7 @@ class Staff(HttpUser):
     def on_start(self):
         self.client.headers["Referer"] = self.host + "/"
         page = self.client.get("/accounts/login/", name="login GET")
-        fields = form(page.text)
+        fields = form(page.text, having="username")
         fields.update(username=f"{self.role}.{CENTER.lower()}", password=PASSWORD)
         with self.client.post(
             "/accounts/login/", data=fields, name="login POST", catch_response=True
@@ -64,7 +64,7 @@ class Reception(Staff):
     @task(3)
     def register(self):
         url = f"/c/{CENTER}/people/register/"
-        fields = form(self.client.get(url, name="register GET").text)
+        fields = form(self.client.get(url, name="register GET").text, having="person-first_name")
         first, last = _name(), _name()
         fields.update(
             {
@@ -108,7 +108,7 @@ class Trainer(Staff):
         url = random.choice(sessions)
         page = self.client.get(url, name="register of a session GET")
         try:
-            fields = form(page.text, "")
+            fields = form(page.text, having="csrfmiddlewaretoken")
         except ValueError:
             return  # a session not open for marking (yet): the trainer only looks
         present = re.findall(r'name="present" value="(\d+)"', page.text)
@@ -130,7 +130,7 @@ class SocialWorker(Staff):
         if not cases:
             return
         url = random.choice(cases) + "follow-ups/new/"
-        fields = form(self.client.get(url, name="follow-up GET").text)
+        fields = form(self.client.get(url, name="follow-up GET").text, having="summary")
         fields.update(summary="Visited at home; the family asked about school enrolment.", actions_agreed="")
         fields.setdefault("type", "")
         with self.client.post(
