@@ -23,8 +23,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.security import requires_two_factor
 from beneficiaries.tests.factories import BeneficiaryFactory, HouseholdFactory
-from cases.models import Case, CaseGoal, Partner, Referral, Transfer
-from centers.models import NATIONAL_ROLES, Role
+from cases.models import Case, CaseGoal, Partner, PartnerFocalPoint, Referral, ServicePoint, Transfer
+from centers.models import CENTER_ROLES, NATIONAL_ROLES, Role
 from centers.tests.factories import CenterFactory, MembershipFactory, RoomFactory, UserFactory
 from listening.models import Feedback, OutreachVisit
 from listening.services import interview_save
@@ -149,9 +149,23 @@ class World:
     visits: dict = field(default_factory=dict)
     interviews: dict = field(default_factory=dict)
     feedback: dict = field(default_factory=dict)
+    service_points: dict = field(default_factory=dict)
+    partner: Partner | None = None
 
     def user(self, center_code: str | None, role: str):
         return self.users[(center_code, role)]
+
+    @property
+    def documents(self) -> dict:
+        """An identity document on each centre's person, stored on first use: most tests need no file."""
+        if not self._documents:
+            from documents.tests.factories import make_document
+
+            for code, person in self.people.items():
+                self._documents[code] = make_document(person, by=self.user(code, "reception"))
+        return self._documents
+
+    _documents: dict = field(default_factory=dict, repr=False)
 
 
 @pytest.fixture
@@ -165,7 +179,7 @@ def world(db):
         w.centers[code] = center
         w.rooms[code] = RoomFactory(center=center, name=f"{city} classroom")
         for role in Role:
-            if role in NATIONAL_ROLES:
+            if role not in CENTER_ROLES:
                 continue
             user = UserFactory(username=f"{code.lower()}_{role.value}")
             MembershipFactory(user=user, center=center, role=role)
@@ -277,6 +291,21 @@ def world(db):
         user = UserFactory(username=role.value)
         MembershipFactory(user=user, center=None, role=role)
         w.users[(None, role.value)] = user
+    # The partner the world's referrals go to, with a service point in each city and a focal point who
+    # belongs to no centre (world.user(None, "partner_focal_point")).
+    w.partner = Partner.objects.get(name="Ministry of Health")
+    for code, city, district in (("ANK", "Ankara", "Altındağ"), ("IST", "Istanbul", "Fatih")):
+        w.service_points[code] = ServicePoint.objects.create(
+            partner=w.partner,
+            center=w.centers[code],
+            name=f"{district} migrant health centre",
+            service_types=["health_care"],
+            city=city,
+            district=district,
+        )
+    focal_point = UserFactory(username="partner_focal_point")
+    PartnerFocalPoint.objects.create(user=focal_point, partner=w.partner)
+    w.users[(None, "partner_focal_point")] = focal_point
     return w
 
 

@@ -9,11 +9,20 @@ imports it.
 from collections.abc import Callable
 
 _creators: dict[str, Callable] = {}
+_holders: dict[str, Callable] = {}
 
 
-def register(role: str, *, create: Callable) -> None:
-    """``create(username=, password=, partner_name=, first_name=, last_name=, email=)`` makes the account."""
+def register(role: str, *, create: Callable, holds: Callable | None = None) -> None:
+    """``create(username=, password=, partner_name=, first_name=, last_name=, email=)`` makes the account;
+    ``holds(user) -> bool`` says whether a user has the role (two-factor login asks it)."""
     _creators[str(role)] = create
+    if holds is not None:
+        _holders[str(role)] = holds
+
+
+def roles_held_outside_centres(user) -> set[str]:
+    """The registered roles outside any centre that ``user`` holds."""
+    return {role for role, holds in _holders.items() if holds(user)}
 
 
 def creator_for(role: str) -> Callable | None:

@@ -19,6 +19,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from accounts import roles
 from centers.models import Membership
 
 SESSION_STARTED = "toplum_auth_started"
@@ -37,7 +38,9 @@ def requires_two_factor(user) -> bool:
         return True
     cached = getattr(user, "_requires_two_factor", None)
     if cached is None:
-        cached = Membership.objects.filter(user=user, role__in=settings.TWO_FACTOR_ROLES).exists()
+        cached = Membership.objects.filter(user=user, role__in=settings.TWO_FACTOR_ROLES).exists() or bool(
+            roles.roles_held_outside_centres(user) & set(settings.TWO_FACTOR_ROLES)
+        )
         user._requires_two_factor = cached
     return cached
 

@@ -18,5 +18,10 @@ class CasesConfig(AppConfig):
         from centers.models import Role
 
         from . import panels, services, start  # noqa: F401 - register on import
+        from .models import PartnerFocalPoint
 
-        roles.register(Role.PARTNER_FOCAL_POINT, create=services.partner_focal_point_create)
+        roles.register(
+            Role.PARTNER_FOCAL_POINT,
+            create=services.partner_focal_point_create,
+            holds=lambda user: PartnerFocalPoint.objects.filter(user=user).exists(),
+        )

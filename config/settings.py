@@ -186,7 +186,8 @@ AXES_DISABLE_ACCESS_LOG = True  # logins are in our own audit trail
 AXES_VERBOSE = False
 
 # Two-factor login (django-otp): required for these roles and for superusers.
-TWO_FACTOR_ROLES = ["center_manager", "national_manager", "data_protection_officer"]
+# Partner focal points too: outside staff who read referred people's data from their own offices.
+TWO_FACTOR_ROLES = ["center_manager", "national_manager", "data_protection_officer", "partner_focal_point"]
 OTP_TOTP_ISSUER = os.environ.get("OTP_ISSUER", "Toplum")
 OTP_STATIC_THROTTLE_FACTOR = 1
 RECOVERY_CODES = 10
@@ -287,6 +288,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Workers log through LOGGING below (JSON lines in production), not through Celery's own handler.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE = {
     "monthly-reports": {
         "task": "reports.tasks.build_monthly_reports",

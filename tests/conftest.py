@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from beneficiaries.models import MergeRequest
+from beneficiaries.models import MergeRequest, PeopleImport
 from finance.models import CostEntry, CostImport, FundingSource
 from listening.models import InterviewImport
 
@@ -17,6 +17,7 @@ def world(world):
     world.interview_imports = {}
     world.costs = {}
     world.merge_requests = {}
+    world.people_imports, world.people_imports_mapping = {}, {}
     fund = FundingSource.objects.create(
         name="Appeal",
         donor="Donors",
@@ -51,6 +52,15 @@ def world(world):
             progress=100,
             imported=2,
         )
+        for attribute, status in (("people_imports", "checked"), ("people_imports_mapping", "mapping")):
+            getattr(world, attribute)[code] = PeopleImport.objects.create(
+                center=center,
+                requested_by=world.user(code, "center_manager"),
+                filename="people.csv",
+                language="en",
+                status=status,
+                headers=["first_name", "sex"],
+            )
         world.interview_imports[code] = InterviewImport.objects.create(
             center=center,
             requested_by=world.user(code, "social_worker"),

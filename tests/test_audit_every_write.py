@@ -49,6 +49,7 @@ ACCEPTED = {
     "listening:interview_remove": ("social_worker", lambda world: {}),
     "finance:cost_delete": ("center_manager", lambda world: {"reason": "Entered twice"}),
     "beneficiaries:merge_request_decide": ("center_manager", lambda world: {}),  # extra: decision=decline
+    "documents:remove": ("reception", lambda world: world.documents and {}),  # stored before the count
 }
 
 

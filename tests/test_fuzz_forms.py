@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import force_login_password_only
-from tests.test_url_rules import CENTER_URLS, GLOBAL_ROLE_URLS, GLOBAL_URLS, _url
+from tests.test_url_rules import CENTER_URLS, GLOBAL_ROLE_URLS, GLOBAL_URLS, _global_url, _url
 
 EXAMPLES = 200
 
@@ -26,6 +26,9 @@ EXAMPLES = 200
 # this list honest: a new form page fails it until it is added here.
 FORM_PAGES = [
     "beneficiaries:edit",
+    "beneficiaries:import",
+    "beneficiaries:import_columns",
+    "beneficiaries:import_job",
     "beneficiaries:lookup",
     "beneficiaries:member_add",
     "beneficiaries:merge",
@@ -40,6 +43,12 @@ FORM_PAGES = [
     "cases:open",
     "cases:referral_add",
     "cases:referral_appointment",
+    "cases:referral_decline",
+    "cases:referral_outcome",
+    "cases:directory",
+    "cases:service_point_create",
+    "cases:service_point_edit",
+    "cases:service_points_import",
     "cases:transfer_request",
     "finance:costs",
     "finance:costs_import",
@@ -62,6 +71,9 @@ FORM_PAGES = [
     "listening:feedback_detail",
     "listening:needs_offer",
     "listening:feedback_list",
+    "documents:upload",
+    "documents:case_upload",
+    "documents:photo",
 ]
 # Pages whose form posts to another URL, fuzzed there.
 FORMS_POSTED_ELSEWHERE = {"services:activity_detail": "services:enrol"}
@@ -180,13 +192,15 @@ GLOBAL_FORMS = {
     "privacy:subject_anonymise": ("data_protection_officer", "privacy:subject_detail"),
     "planning:center_create": ("national_manager", None),
     "planning:scenario": ("national_manager", None),
+    "partner:referral_decline": ("partner_focal_point", None),
+    "partner:referral_outcome": ("partner_focal_point", None),
 }
 
 
 def _global_target(client, world, name):
     """Log in as GLOBAL_FORMS says; return the URL to post to and the forms of the page that shows it."""
     role, page = GLOBAL_FORMS[name]
-    if role in ("data_protection_officer", "national_manager"):
+    if role in ("data_protection_officer", "national_manager", "partner_focal_point"):
         client.force_login(world.user(None, role))
     elif role == "center_manager":
         manager = world.user("ANK", role)
@@ -195,6 +209,9 @@ def _global_target(client, world, name):
         force_login_password_only(client, manager)  # the code step is what is fuzzed
     elif role:
         client.force_login(world.user("ANK", role))
+    if name.startswith("partner:"):  # the world's ANK referral, sent to the focal point's organisation
+        url = _global_url(world, name)
+        return url, _forms_in(client.get(url).context)
     kwargs = {"pk": world.people["ANK"].pk} if name == "privacy:subject_anonymise" else {}
     url = reverse(name, kwargs=kwargs)
     shown = reverse(page, kwargs=kwargs) if page else url

@@ -131,7 +131,10 @@ def test_a_long_report_build_does_not_delay_a_notice(world, workers_by_latency):
 
     def sent():
         message.refresh_from_db()
-        return message.status in {Message.Status.SENT, Message.Status.DELIVERED}  # the file backend delivers at once
+        return message.status in {
+            Message.Status.SENT,
+            Message.Status.DELIVERED,
+        }  # the file backend delivers at once
 
     assert _wait_for(sent, processes=processes, timeout=20), "the notice waited behind the report build"
     waited = time.monotonic() - queued_at

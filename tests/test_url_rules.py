@@ -8,7 +8,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from centers.models import Role
 
-CENTER_ROLES = {r.value for r in Role} - {"national_manager", "data_protection_officer"}
+# A partner's focal point belongs to no centre (no membership): every centre URL answers it 404.
+PARTNER_ROLES = {"partner_focal_point"}
+CENTER_ROLES = {r.value for r in Role} - {"national_manager", "data_protection_officer"} - PARTNER_ROLES
 EVERYONE = {r.value for r in Role}
 
 
@@ -56,6 +58,7 @@ CENTER_URLS = {
     "finance:cost_delete": Rule(allowed={"center_manager"}, objects={"pk": "costs"}, method="post", ok=302),
     "finance:costs_import_job": Rule(allowed={"center_manager"}, objects={"pk": "cost_imports"}),
     "messaging:outbox": Rule(allowed={"center_manager"}),
+    "api_center:deliveries": Rule(allowed={"center_manager"}),
     "messaging:broadcast": Rule(allowed={"center_manager"}),
     "messaging:preview": Rule(allowed={"center_manager"}),
     "messaging:contact": Rule(allowed=FRONT_DESK, objects={"pk": "people"}),
@@ -77,6 +80,12 @@ CENTER_URLS = {
         ok=302,
     ),
     "beneficiaries:member_add": Rule(allowed=FRONT_DESK, objects={"pk": "households"}),
+    "beneficiaries:import": Rule(allowed={"center_manager"}),
+    "beneficiaries:import_template": Rule(allowed={"center_manager"}),
+    "beneficiaries:import_job": Rule(allowed={"center_manager"}, objects={"pk": "people_imports"}),
+    "beneficiaries:import_columns": Rule(
+        allowed={"center_manager"}, objects={"pk": "people_imports_mapping"}
+    ),
     "services:today": Rule(allowed=READ_PEOPLE),
     "services:activity_list": Rule(allowed=READ_PEOPLE),
     "services:activity_detail": Rule(allowed=READ_PEOPLE, objects={"pk": "activities"}),
@@ -115,6 +124,10 @@ CENTER_URLS = {
     "cases:caseload": Rule(allowed=VIEW_CASES),
     "cases:supervision": Rule(allowed=VIEW_CASES),
     "cases:partners": Rule(allowed=VIEW_CASES),
+    "cases:directory": Rule(allowed=VIEW_CASES),
+    "cases:service_point_create": Rule(allowed={"center_manager"}),
+    "cases:service_points_import": Rule(allowed={"center_manager"}),
+    "cases:service_point_edit": Rule(allowed={"center_manager"}, objects={"pk": "service_points"}),
     "planning:plan_actual": Rule(allowed=REPORTS),
     "reports:index": Rule(allowed=REPORTS),
     "reports:dashboard": Rule(allowed=REPORTS),
@@ -131,6 +144,8 @@ CENTER_URLS = {
     "cases:referral_add": Rule(allowed=MANAGE_CASES, objects={"pk": "cases"}),
     "cases:referral_letter": Rule(allowed=MANAGE_CASES, objects={"pk": "referrals"}),
     "cases:referral_appointment": Rule(allowed=MANAGE_CASES, objects={"pk": "referrals"}),
+    "cases:referral_decline": Rule(allowed=MANAGE_CASES, objects={"pk": "referrals"}),
+    "cases:referral_outcome": Rule(allowed=MANAGE_CASES, objects={"pk": "referrals"}),
     "cases:referral_advance": Rule(
         allowed=MANAGE_CASES, objects={"pk": "referrals"}, extra={"action": "send"}, method="post", ok=302
     ),
@@ -146,6 +161,14 @@ CENTER_URLS = {
         method="post",
         ok=302,
     ),
+    # Documents (world.documents: an identity document per centre, seen by whoever sees the person). The front
+    # desk adds identity papers; the case staff (psychologists too) add medical letters and partners' replies.
+    "documents:upload": Rule(allowed=FRONT_DESK | {"psychologist"}, objects={"pk": "people"}),
+    "documents:photo": Rule(allowed=FRONT_DESK, objects={"pk": "people"}),
+    "documents:case_upload": Rule(allowed=VIEW_CASES, objects={"pk": "cases"}),
+    "documents:preview": Rule(allowed=READ_PEOPLE, objects={"pk": "documents"}),
+    "documents:download": Rule(allowed=READ_PEOPLE, objects={"pk": "documents"}),
+    "documents:remove": Rule(allowed=FRONT_DESK, objects={"pk": "documents"}, method="post", ok=302),
 }
 
 
@@ -163,6 +186,7 @@ class GlobalRule:
 
 DPO = {"data_protection_officer"}
 NATIONAL = {"national_manager"}
+PARTNER = PARTNER_ROLES
 # Walked with every role of ANK and both national roles, like CENTER_URLS.
 GLOBAL_ROLE_URLS = {
     "privacy:audit_events": GlobalRule(allowed=DPO),
@@ -185,6 +209,15 @@ GLOBAL_ROLE_URLS = {
     "reports:national_report_download": GlobalRule(
         allowed=NATIONAL, kwargs={"pk": "reports:national_report", "fmt": "xlsx"}
     ),
+    # The focal point's pages: the world's ANK referral, sent to its organisation (other organisations:
+    # cases/tests/test_partner_pages.py).
+    "partner:referrals": GlobalRule(allowed=PARTNER),
+    "partner:referral": GlobalRule(allowed=PARTNER, kwargs={"pk": "partner_referral"}),
+    "partner:referral_accept": GlobalRule(
+        allowed=PARTNER, kwargs={"pk": "partner_referral"}, method="post", ok=302
+    ),
+    "partner:referral_decline": GlobalRule(allowed=PARTNER, kwargs={"pk": "partner_referral"}),
+    "partner:referral_outcome": GlobalRule(allowed=PARTNER, kwargs={"pk": "partner_referral"}),
 }
 # URLs every logged-in user (or anyone) may use, and why they need no rule.
 GLOBAL_URLS = {
@@ -203,6 +236,17 @@ GLOBAL_URLS = {
     "set_language": "a cookie",
     "messaging_hooks:twilio_status": "the provider's delivery receipts: signed, 403 unsigned (messaging/tests)",
     "messaging_hooks:twilio_inbound": "replies to messages (STOP): signed, 403 unsigned (messaging/tests)",
+    # The REST API: no session, a client's token; its scopes (403) and organisation (404) in api/tests.
+    "api:schema": "the API's description, no data (api/tests/test_schema.py)",
+    "api:docs": "the API's documentation page, no data (api/tests/test_schema.py)",
+    "api:referral-list": "token: referrals:read, the client's organisation only (api/tests/test_referrals.py)",
+    "api:referral-detail": "token: referrals:read, 404 for another organisation's (api/tests/test_referrals.py)",
+    "api:referral-accept": "token: referrals:write, 404 for another organisation's (api/tests/test_referrals.py)",
+    "api:referral-decline": "token: referrals:write, 404 for another organisation's (api/tests/test_referrals.py)",
+    "api:referral-outcome": "token: referrals:write, 404 for another organisation's (api/tests/test_referrals.py)",
+    "api:reach-monthly": "token: reports:read, aggregates with small cells hidden (api/tests/test_aggregates.py)",
+    "api:activities": "token: directory:read, the activity catalogue, no people (api/tests/test_aggregates.py)",
+    "api:service-points": "token: directory:read, the service directory, no people (api/tests/test_aggregates.py)",
 }
 
 
@@ -242,6 +286,14 @@ def _global_url(world, name):
         kwargs["pk"] = world.people["ANK"].pk
     elif kwargs.get("pk") == "reports:national_report":
         kwargs["pk"] = world.report_runs["national"].pk
+    elif kwargs.get("pk") == "partner_referral":
+        from cases.services import referral_send
+
+        referral = world.referrals["ANK"]
+        referral.refresh_from_db()
+        if referral.status == "draft":
+            referral_send(referral=referral)
+        kwargs["pk"] = referral.pk
     elif kwargs.get("pk") == "planning:scenario" or kwargs.get("code") == "planned":
         from planning.tests.factories import planned_center, scenario
 
@@ -291,7 +343,10 @@ def test_role_matrix(client, world, name, role):
 
     rule = CENTER_URLS[name]
     client.force_login(own_user)
-    expected = rule.ok if role in rule.allowed else 404 if role in rule.hidden else 403
+    if role in PARTNER_ROLES:
+        expected = 404  # no membership anywhere: every centre is unknown to a focal point
+    else:
+        expected = rule.ok if role in rule.allowed else 404 if role in rule.hidden else 403
     assert getattr(client, rule.method)(url).status_code == expected, f"{role} of ANK on {url}"
 
     if other_user is not None:
