@@ -7,6 +7,7 @@ Accepted registrations are written to LOADTEST_NAMES so that `manage.py loadtest
 was saved exactly once and registration numbers stayed gap-free.
 """
 
+import datetime as dt
 import json
 import os
 import random
@@ -45,7 +46,7 @@ class Staff(HttpUser):
         self.client.headers["Referer"] = self.host + "/"
         page = self.client.get("/accounts/login/", name="login GET")
         fields = form(page.text, having="username")
-        fields.update(username=f"{self.role}.{CENTER.lower()}", password=PASSWORD)
+        fields.update(username=f"{CENTER.lower()}_{self.role}", password=PASSWORD)
         with self.client.post(
             "/accounts/login/", data=fields, name="login POST", catch_response=True
         ) as answer:
@@ -130,9 +131,17 @@ class SocialWorker(Staff):
         if not cases:
             return
         url = random.choice(cases) + "follow-ups/new/"
-        fields = form(self.client.get(url, name="follow-up GET").text, having="summary")
-        fields.update(summary="Visited at home; the family asked about school enrolment.", actions_agreed="")
-        fields.setdefault("type", "")
+        page = self.client.get(url, name="follow-up GET").text
+        fields = form(page, having="summary")
+        types = re.findall(
+            r'<option value="([^"]+)"', page.split('name="type"', 1)[-1].split("</select>", 1)[0]
+        )
+        fields.update(
+            date=fields.get("date") or dt.date.today().isoformat(),
+            type=fields.get("type") or (random.choice(types) if types else ""),
+            summary="Visited at home; the family asked about school enrolment.",
+            actions_agreed="",
+        )
         with self.client.post(
             url, data=fields, name="follow-up POST", allow_redirects=False, catch_response=True
         ) as r:
