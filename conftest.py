@@ -397,6 +397,7 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
         "MEDIA_ROOT": str(tmp_path_factory.mktemp("worker-media")),
     }
     process = start_worker(queue=queue, env=env)
+    process.media_root = env["MEDIA_ROOT"]  # a test that hands files to the worker stores them here
     previous_queue = app.conf.task_default_queue
     app.conf.task_default_queue = queue
     try:

@@ -38,9 +38,11 @@ def requires_two_factor(user) -> bool:
         return True
     cached = getattr(user, "_requires_two_factor", None)
     if cached is None:
-        cached = Membership.objects.filter(user=user, role__in=settings.TWO_FACTOR_ROLES).exists() or bool(
-            roles.roles_held_outside_centres(user) & set(settings.TWO_FACTOR_ROLES)
+        # One query for staff; only someone with no role in any centre (a partner's focal point) costs a second.
+        held = set(Membership.objects.filter(user=user).values_list("role", flat=True)) or (
+            roles.roles_held_outside_centres(user)
         )
+        cached = bool(held & set(settings.TWO_FACTOR_ROLES))
         user._requires_two_factor = cached
     return cached
 

@@ -31,7 +31,9 @@ REQUIRED_TERMS = {
 }
 # The same English word with another meaning, named by the only source files that use it so:
 # a partner's "Contact" details are not a contact with a person (the glossary's note says so).
-OTHER_SENSES = {"contact": {"cases/models.py", "templates/cases/partners.html"}}
+OTHER_SENSES = {
+    "contact": {"cases/models.py", "templates/cases/partners.html", "templates/cases/directory.html"}
+}
 # "reach" as in people reached, not "outreach" (an outreach visit).
 REACH = re.compile(r"(?<!out)reach", re.IGNORECASE)
 

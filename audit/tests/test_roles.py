@@ -12,10 +12,11 @@ from audit.models import AuditEvent
 from audit.roles import append_only_tables, grant_statements
 from conftest import require_in_ci
 
-APPEND_ONLY = ["audit_accesslog", "audit_auditevent"]
+# The audit trail, the access log, and the API's record of calls (api.ApiCall).
+APPEND_ONLY = ["api_apicall", "audit_accesslog", "audit_auditevent"]
 
 
-def test_the_append_only_tables_are_the_audit_trail_and_the_access_log():
+def test_the_append_only_tables_are_the_audit_trail_the_access_log_and_api_calls():
     assert append_only_tables() == APPEND_ONLY
 
 

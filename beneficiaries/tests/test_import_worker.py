@@ -29,7 +29,8 @@ def test_both_tasks_go_to_the_imports_queue():
 
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_file_is_checked_and_imported_by_a_real_worker(world, celery_worker_process):
+def test_a_file_is_checked_and_imported_by_a_real_worker(world, celery_worker_process, settings):
+    settings.MEDIA_ROOT = celery_worker_process.media_root  # the upload is kept where the worker reads it
     file = csv_file([row("Hiba", "Nasser", sex="female", year="1994"), row("Anas", "Nasser", year="1992")])
     job = services.people_import_start(
         center=world.centers["ANK"], by=world.user("ANK", "center_manager"), upload=file, kind="csv"

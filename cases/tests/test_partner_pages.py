@@ -337,12 +337,23 @@ def test_a_staff_account_cannot_become_a_focal_point(world):
         )
 
 
-def test_a_focal_point_logs_in_to_its_referrals(client, world, sent):
+def test_a_focal_point_logs_in_with_a_second_factor_then_lands_on_its_referrals(client, world, sent):
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
     user = world.user(None, "partner_focal_point")
     user.set_password("a long partner password 42")
     user.save()
+    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
     response = client.post(
         reverse("login"), {"username": user.username, "password": "a long partner password 42"}, follow=True
+    )
+    # Outside staff reading referred people's data: the second factor first, as for managers.
+    assert "/accounts/two-factor/verify/" in response.redirect_chain[-1][0]
+    response = client.post(
+        response.redirect_chain[-1][0],
+        {"code": f"{totp(device.bin_key, step=30, digits=6):06d}"},
+        follow=True,
     )
     assert response.redirect_chain[-1][0] == partner_url("referrals")
     assert world.people["ANK"].full_name in response.content.decode()
