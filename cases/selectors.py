@@ -168,6 +168,7 @@ def referrals_for_partner(*, partner: Partner) -> QuerySet[Referral]:
         Referral.objects.filter(partner=partner, status__in=PARTNER_VISIBLE)
         .filter(_referral_consent_holds())
         .select_related("case__beneficiary", "case__center", "service_point")
+        .prefetch_related("case__beneficiary__consents")
         .order_by("-sent_on", "-pk")
     )
 
@@ -176,7 +177,8 @@ def referral_shared_data(*, referral: Referral) -> dict:
     """{field: text} of the referral's chosen fields, only while the person's referral consent holds.
     Never a case note, a confidential note or anything not chosen for the referral."""
     person = referral.case.beneficiary
-    consent = person.consents.filter(scope=ConsentScope.REFERRAL_DATA_SHARING).first()
+    # One answer per scope; read from the prefetched consents of a list (referrals_for_partner) when there.
+    consent = next((c for c in person.consents.all() if c.scope == ConsentScope.REFERRAL_DATA_SHARING), None)
     if not (consent and consent.is_active):
         return {}
     return {field: field_value(person, field) for field in referral.shared_fields if field in REFERRAL_FIELDS}

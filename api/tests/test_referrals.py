@@ -143,7 +143,7 @@ def test_every_call_is_recorded(world, sent, partner_api, other_referral):
 def test_the_list_has_a_query_budget(world, sent, partner_api, django_assert_max_num_queries):
     _client, http = partner_api
     http.get("/api/v1/referrals/")  # warm up: last_used_at is written once
-    with django_assert_max_num_queries(5):
-        # the token and its client; the page of referrals with case, person and centre; per referral, the
-        # person's referral consent (cases.selectors.referral_shared_data: 2 here); the ApiCall row
+    with django_assert_max_num_queries(4):
+        # 1 the token and its client; 2 the page of referrals with case, person and centre; 3 the people's
+        # consents, prefetched for the whole page (not one per referral); 4 the ApiCall row
         assert http.get("/api/v1/referrals/").status_code == 200
