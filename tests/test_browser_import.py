@@ -32,9 +32,12 @@ FAMILIES = ["Demirci", "Yildiz", "Toprak", "Korkmaz", "Celik", "Sahin", "Ozturk"
 
 @pytest.fixture
 def import_worker(request):
-    """With a broker (CI), a real Celery worker runs the dry run and the import; without one, in-process."""
+    """With a broker (CI), a real Celery worker runs the dry run and the import; without one, in-process.
+    The upload is kept where the worker reads its files."""
     if settings.REDIS_URL:
-        return request.getfixturevalue("celery_worker_process")
+        worker = request.getfixturevalue("celery_worker_process")
+        request.getfixturevalue("settings").MEDIA_ROOT = worker.media_root
+        return worker
     return None
 
 
