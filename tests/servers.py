@@ -83,7 +83,8 @@ def gunicorn(env: dict, *, workers: int = 1, threads: int = 1):
             try:
                 requests.get(base + "/healthz", timeout=2)
                 break
-            except requests.ConnectionError:
+            # Refused while the port is not bound; a timeout while the worker still imports the application.
+            except (requests.ConnectionError, requests.Timeout):
                 if process.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError("gunicorn did not start") from None
                 time.sleep(0.2)

@@ -52,7 +52,7 @@ def test_health_never_touches_the_session(client, db, django_assert_max_num_quer
         assert client.get(reverse("healthz"))["Content-Type"] == "application/json"
 
 
-def test_liveness_answers_without_touching_the_database(client, django_assert_max_num_queries):
+def test_liveness_answers_without_touching_the_database(client, db, django_assert_max_num_queries):
     with django_assert_max_num_queries(0):
         response = client.get(reverse("livez"))
     assert response.status_code == 200 and response.json() == {"status": "ok"}
