@@ -15,6 +15,17 @@ from .factories import jpeg_with_gps_bytes, png_bytes
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
+def loaded_width(page, test_id: str) -> int:
+    """The picture's width once the browser has fetched it (0 if it could not): it is visible, as a box, before
+    it has loaded. Awaited with a promise: polling a predicate would need the eval the page's CSP forbids."""
+    return page.get_by_test_id(test_id).evaluate(
+        """img => img.complete ? img.naturalWidth : new Promise(done => {
+            img.addEventListener("load", () => done(img.naturalWidth), {once: true});
+            img.addEventListener("error", () => done(0), {once: true});
+        })"""
+    )
+
+
 def test_reception_keeps_an_identity_scan_and_a_card_photo(page, world):
     person = world.people["ANK"]
     log_in(page, "ank_reception")
@@ -34,7 +45,7 @@ def test_reception_keeps_an_identity_scan_and_a_card_photo(page, world):
     panel.get_by_role("link", name="kimlik.png").click()
     image = page.get_by_test_id("document-image")
     expect(image).to_be_visible()
-    assert page.evaluate("document.querySelector('[data-testid=document-image]').naturalWidth") == 120
+    assert loaded_width(page, "document-image") == 120
     assert_accessible(page)
 
     page.goto(f"/c/ANK/people/{person.pk}/photo/")
@@ -48,5 +59,5 @@ def test_reception_keeps_an_identity_scan_and_a_card_photo(page, world):
     expect(page).to_have_url(re.compile(rf"/c/ANK/people/{person.pk}/$"))
     photo = page.get_by_test_id("profile-photo")
     expect(photo).to_be_visible()
-    assert page.evaluate("document.querySelector('[data-testid=profile-photo]').naturalWidth") == 64
+    assert loaded_width(page, "profile-photo") == 64
     assert sorted(Document.objects.values_list("kind", flat=True)) == [Kind.IDENTITY, Kind.PHOTO]
