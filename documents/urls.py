@@ -11,5 +11,6 @@ urlpatterns = [
     path("cases/<int:pk>/documents/new/", views.case_upload, name="case_upload"),
     path("documents/<int:pk>/", views.preview, name="preview"),
     path("documents/<int:pk>/file/", views.download, name="download"),
+    path("documents/<int:pk>/page.png", views.first_page, name="first_page"),
     path("documents/<int:pk>/delete/", views.remove, name="remove"),
 ]

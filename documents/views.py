@@ -3,7 +3,7 @@ from pathlib import PurePosixPath
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,8 +15,12 @@ from centers.permissions import Perm, require_perm
 
 from . import selectors, services
 from .access import access_document, has_photo_consent, kinds_to_add, may_remove
-from .files import PdfInfo, pdf_info
+from .files import PDF, PdfInfo, max_bytes, pdf_info
 from .forms import DocumentForm, PhotoForm
+from .pdf import CannotRender, first_page_png
+
+# A file sent by these views is never shown as a page of the site, cached or given anything to run.
+FILE_CSP = "default-src 'none'; img-src 'self'; sandbox"
 
 
 def _back(request, document):
@@ -98,13 +102,39 @@ def download(request, center, pk):
         filename=_download_name(document),
     )
     response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    response["Content-Security-Policy"] = FILE_CSP
+    return response
+
+
+@require_perm(Perm.VIEW_BENEFICIARIES)
+def first_page(request, center, pk):
+    """A PDF's first page as a PNG for the preview page, drawn for each request and kept nowhere.
+    404 for a picture, a file over the size limit, or a PDF that cannot be drawn: the page keeps its text."""
+    document = access_document(request, pk)
+    if document.content_type != PDF or document.size > max_bytes():
+        raise Http404
+    try:
+        with document.file.open("rb") as handle:
+            png = first_page_png(handle.read(max_bytes() + 1))
+    except (FileNotFoundError, OSError, CannotRender):
+        raise Http404 from None
+    record_access(
+        user=request.user,
+        center=request.center,
+        path=request.path,
+        person=document.beneficiary,
+        case=document.case,
+    )
+    response = HttpResponse(png, content_type="image/png")
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = FILE_CSP
     return response
 
 
 @require_perm(Perm.VIEW_BENEFICIARIES)
 def preview(request, center, pk):
-    """A picture is shown; of a PDF, its number of pages and title (no PDF renderer is installed)."""
+    """A picture is shown; of a PDF, its first page (drawn by ``first_page``) above its number of pages and
+    title, or the text alone when it cannot be read."""
     document = access_document(request, pk)
     info = None
     if not document.is_image:

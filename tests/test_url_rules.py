@@ -168,6 +168,9 @@ CENTER_URLS = {
     "documents:case_upload": Rule(allowed=VIEW_CASES, objects={"pk": "cases"}),
     "documents:preview": Rule(allowed=READ_PEOPLE, objects={"pk": "documents"}),
     "documents:download": Rule(allowed=READ_PEOPLE, objects={"pk": "documents"}),
+    # world.documents is a picture: it has no first page to draw, so those who may see it get 404, the others
+    # 403; a PDF's page is drawn in documents/tests/test_first_page.py.
+    "documents:first_page": Rule(allowed=READ_PEOPLE, objects={"pk": "documents"}, ok=404),
     "documents:remove": Rule(allowed=FRONT_DESK, objects={"pk": "documents"}, method="post", ok=302),
 }
 

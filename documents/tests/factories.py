@@ -4,6 +4,7 @@ import io
 import uuid
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from fpdf import FPDF
 from PIL import ExifTags, Image
 from pypdf import PdfWriter
 
@@ -41,6 +42,14 @@ def pdf_bytes(*, pages: int = 2, title: str = "Reply of the Ministry of Health")
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def pdf_with_a_black_square_bytes() -> bytes:
+    """An A4 page (210 × 297 mm) with a black square from 20 mm to 120 mm on both sides, and nothing else."""
+    pdf = FPDF(format="A4")
+    pdf.add_page()
+    pdf.rect(20, 20, 100, 100, style="F")
+    return bytes(pdf.output())
 
 
 def upload(name: str, content: bytes, content_type: str = "application/octet-stream") -> SimpleUploadedFile:
