@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.models import Beneficiary, ConsentScope, Language, Relationship, Vulnerability
 from beneficiaries.services import HEAD_FIELDS, MEMBER_FIELDS
+from core.widgets import use_long_select
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
@@ -29,6 +30,8 @@ class _PersonForm(forms.ModelForm):
         self.fields["date_of_birth"].widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
         for name in ("first_name_original", "last_name_original"):
             self.fields[name].widget.attrs.update({"dir": "auto", "lang": "ar"})
+        if "nationality" in self.fields:
+            use_long_select(self.fields["nationality"])
 
     def clean(self):
         data = super().clean()

@@ -9,6 +9,7 @@ from beneficiaries.models import PopulationGroup, Sex
 from beneficiaries.selectors import ScanRefused, beneficiary_for_scan
 from centers.selectors import active_staff
 from core.forms import SpreadsheetField, StaffChoiceField
+from core.widgets import use_long_select
 from listening.models import AgeBand, Feedback, OutreachVisit
 from listening.services import ranked_needs
 from services.models import Need
@@ -113,6 +114,7 @@ class InterviewForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.center = center
         self.fields["nationality"].choices = [("", "---------"), *countries]
+        use_long_select(self.fields["nationality"])
 
     def clean_registration_number(self):
         number = self.cleaned_data["registration_number"].strip()
