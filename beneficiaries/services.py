@@ -80,14 +80,22 @@ class PersonInput:
 
 def registration_number_next(*, center: Center, year: int) -> str:
     """Take the next number of the centre's yearly sequence. Call inside a transaction."""
+    return registration_numbers_next(center=center, year=year, count=1)[0]
+
+
+def registration_numbers_next(*, center: Center, year: int, count: int) -> list[str]:
+    """Take the next ``count`` numbers of the centre's yearly sequence at once (an import's batch: one
+    statement, not one per person). Call inside a transaction."""
+    if count <= 0:
+        return []
     RegistrationCounter.objects.bulk_create(
         [RegistrationCounter(center=center, year=year)], ignore_conflicts=True
     )
     # The UPDATE locks the counter row until the registration commits, so two
     # desks never get the same number and a rolled-back registration leaves no gap.
-    RegistrationCounter.objects.filter(center=center, year=year).update(last=F("last") + 1)
+    RegistrationCounter.objects.filter(center=center, year=year).update(last=F("last") + count)
     last = RegistrationCounter.objects.filter(center=center, year=year).values_list("last", flat=True).get()
-    return f"{center.code}-{year}-{last:06d}"
+    return [f"{center.code}-{year}-{n:06d}" for n in range(last - count + 1, last + 1)]
 
 
 def _record_consents(*, person: Beneficiary, answers: dict[str, bool], by, given_by_head: bool) -> None:

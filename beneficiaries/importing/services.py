@@ -21,7 +21,7 @@ from simple_history.utils import bulk_create_with_history
 from audit import recorder
 from audit.models import AuditEvent
 from beneficiaries.models import Beneficiary, Consent, Household, Relationship
-from beneficiaries.services import EDITABLE_FIELDS, HOUSEHOLD_FIELDS, registration_number_next
+from beneficiaries.services import EDITABLE_FIELDS, HOUSEHOLD_FIELDS, registration_numbers_next
 from centers.models import Center
 from core.imports import Progress
 from core.spreadsheets import UNREADABLE, read_table
@@ -317,7 +317,7 @@ def people_import_run(*, job: PeopleImport) -> PeopleImport:
     return job
 
 
-def _person(*, center: Center, by, data: dict, household=None) -> Beneficiary:
+def _person(*, center: Center, by, data: dict, number: str, household=None) -> Beneficiary:
     """A person as registration makes one (beneficiaries.services._new_person), for a bulk insert."""
     person = Beneficiary(center=center, registered_center=center, registered_by=by, household=household)
     for name in EDITABLE_FIELDS:
@@ -327,7 +327,7 @@ def _person(*, center: Center, by, data: dict, household=None) -> Beneficiary:
         person.date_of_birth = dt.date.fromisoformat(data["date_of_birth"])
     if household is not None:
         person.relationship_to_head = data.get("relationship_to_head") or ""
-    person.registration_number = registration_number_next(center=center, year=timezone.localdate().year)
+    person.registration_number = number
     person.clean()  # validated by the form in the dry run; the model's own rules once more
     person.refresh_name_keys()
     return person
@@ -392,10 +392,19 @@ def _import_batch(*, job: PeopleImport, by, rows: list[ImportRow]) -> None:
             )
         households.update(_households_of_known_heads(center=center, by=by, rows=rows, new=set(heads)))
         Household.objects.bulk_create([h for h in households.values() if h.pk is None])
+        numbers = iter(
+            registration_numbers_next(
+                center=center,
+                year=timezone.localdate().year,
+                count=sum(row.decision == Decision.NEW for row in rows),
+            )
+        )
         for row in rows:
             if row.decision == Decision.NEW:
                 household = households.get(row.household_key) if row.household_key else None
-                person = _person(center=center, by=by, data=row.person, household=household)
+                person = _person(
+                    center=center, by=by, data=row.person, number=next(numbers), household=household
+                )
                 create.append((row, person))
             elif row.decision == Decision.SAME and row.candidates:
                 row.beneficiary_id = row.candidates[0]["pk"]

@@ -166,6 +166,9 @@ def test_import_registers_people_with_numbers_households_and_consents(world):
         )
     )
     assert len(set(numbers)) == 4
+    # Taken from the centre's sequence in one go for the batch: consecutive, no gap, no number twice.
+    tails = sorted(int(n.rsplit("-", 1)[1]) for n in numbers)
+    assert tails == list(range(tails[0], tails[0] + 4))
     # One audit event for the whole file, with the counts.
     events = AuditEvent.objects.filter(object_type="beneficiaries.peopleimport", object_id=str(job.pk))
     assert events.count() == 1 and events.get().detail["created"] == 4

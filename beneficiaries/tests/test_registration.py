@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -235,3 +236,15 @@ def test_a_forged_household_size_is_refused_without_building_a_thousand_forms(cl
     assert response.status_code == 200
     assert len(response.context["members"].forms) <= 20
     assert not new_people().exists()
+
+
+def test_a_batch_of_numbers_continues_the_centres_sequence_without_a_gap(world):
+    from beneficiaries.services import registration_number_next, registration_numbers_next
+
+    center = world.centers["ANK"]
+    with transaction.atomic():
+        first = registration_number_next(center=center, year=2031)
+        batch = registration_numbers_next(center=center, year=2031, count=3)
+        after = registration_number_next(center=center, year=2031)
+        assert registration_numbers_next(center=center, year=2031, count=0) == []
+    assert [first, *batch, after] == [f"ANK-2031-{n:06d}" for n in range(1, 6)]
