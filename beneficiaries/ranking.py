@@ -38,8 +38,9 @@ def present(*values) -> tuple:
 
 
 def given_distance(typed: tuple, stored: tuple) -> float:
-    """The closest two given names are in any pair of scripts; 99 when one is missing."""
-    return min((names.distance(a, b) for a in typed for b in stored), default=99.0)
+    """The closest two given names are in any pair of scripts, exact up to NAME_MAX_DISTANCE (past it, only
+    "too far" matters: name_strength); 99 when one is missing."""
+    return min((names.distance_within(a, b, NAME_MAX_DISTANCE) for a in typed for b in stored), default=99.0)
 
 
 def family_distance(typed: tuple, stored: tuple) -> float | None:
@@ -48,7 +49,7 @@ def family_distance(typed: tuple, stored: tuple) -> float | None:
     stored_forms = set().union(*(names.family_forms(n) for n in stored))
     if not typed_forms or not stored_forms:
         return None
-    return min(names.distance(a, b) for a in typed_forms for b in stored_forms)
+    return min(names.distance_within(a, b, NAME_MAX_DISTANCE) for a in typed_forms for b in stored_forms)
 
 
 def name_strength(given: float, family: float | None) -> str | None:

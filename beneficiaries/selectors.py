@@ -1,5 +1,6 @@
 """Reads about people: duplicate candidates, search, the profile."""
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -87,8 +88,11 @@ def _keys(*values: str) -> set[str]:
     return set().union(*(names.key_variants(names.name_key(v)) for v in values if v))
 
 
-def _family_forms(*keys: str) -> set[str]:
-    return set().union(*(names.family_key_forms(k) for k in keys if k))
+@functools.lru_cache(maxsize=100_000)
+def _family_forms(*keys: str) -> frozenset[str]:
+    """Every form of the family-name keys; asked again for each record of a block, so kept (a few thousand
+    family names make most of a registry)."""
+    return frozenset().union(*(names.family_key_forms(k) for k in keys if k))
 
 
 def _family_similarity(family_keys: set[str], father_key: str, row) -> int:
@@ -236,7 +240,8 @@ def _compared(probe: _Probe, record: dict, reasons: list[str]) -> tuple[int, lis
 
 def _candidates(matches: dict, probe: _Probe) -> list[Candidate]:
     """The details of the best matches: names compared with their vowels, strong ones first."""
-    best = sorted(matches, key=lambda pk: -matches[pk][0])[:MAX_COMPARED]
+    # Ties broken by record, older first: the same rows are compared whatever order the rows were read in.
+    best = sorted(matches, key=lambda pk: (-matches[pk][0], pk))[:MAX_COMPARED]
     details = Beneficiary.objects.filter(pk__in=best).values(
         "pk",
         "registration_number",

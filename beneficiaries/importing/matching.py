@@ -62,32 +62,50 @@ def e164(phone) -> str:
 
 
 class Index:
-    """Records by given-name key and year, then by family-name form; and by document and phone."""
+    """Records by given-name key and year, then by family-name form; and by document and phone.
 
-    def __init__(self):
-        self.blocks = defaultdict(dict)  # (key, year) -> {family form: [rows]}
-        self.no_family = defaultdict(list)  # (key, year) -> rows without a family name
+    ``blocks`` limits it to the (given-name key, year) blocks some row probes: a batch's query reads every
+    year of its keys, and most of those records are no row's neighbours. ``contacts=False`` leaves out the
+    documents and phones (read by a query of their own)."""
+
+    def __init__(self, blocks: set | None = None, *, contacts: bool = True):
+        self.blocks = defaultdict(dict)  # (key, year) -> {family form: {pk: row}}
+        self.no_family = defaultdict(dict)  # (key, year) -> {pk: row} without a family name
         self.choices = {}  # (key, year) -> the block's family forms, as a list for rapidfuzz
         self.by_document = defaultdict(list)
         self.by_phone = defaultdict(list)
         self._forms = {}
+        self._matched = {}  # (key, year) -> {family key: the block's forms it is like}
+        self._wanted = blocks
+        self._contacts = contacts
 
     def add(self, row: Held) -> None:
-        family = (row.last_name_key, row.last_name_key_original)
-        forms = self._forms.get(family)
-        if forms is None:
-            forms = self._forms[family] = tuple(_family_forms(*family))
-        for key in {row.first_name_key, row.first_name_key_original} - {""}:
+        wanted = self._wanted
+        for key in (row.first_name_key, row.first_name_key_original):
+            if not key:
+                continue
             block = (key, row.birth_year)
+            if wanted is not None and block not in wanted:
+                continue
+            family = (row.last_name_key, row.last_name_key_original)
+            forms = self._forms.get(family)
+            if forms is None:
+                forms = self._forms[family] = tuple(_family_forms(*family))
             if not forms:
-                self.no_family[block].append(row)
+                self.no_family[block][row.pk] = row
+            by_form = self.blocks[block]
             for form in forms:
-                self.blocks[block].setdefault(form, []).append(row)
-            self.choices.pop(block, None)
-        if row.document_number:
-            self.by_document[row.document_number].append(row)
-        if row.phone:
-            self.by_phone[e164(row.phone)].append(row)
+                if form in by_form:
+                    by_form[form][row.pk] = row
+                else:
+                    by_form[form] = {row.pk: row}
+                    self.choices.pop(block, None)
+                    self._matched.pop(block, None)
+        if self._contacts:
+            if row.document_number:
+                self.by_document[row.document_number].append(row)
+            if row.phone:
+                self.by_phone[e164(row.phone)].append(row)
 
     def near(self, probe: _Probe) -> dict[int, Held]:
         """The rows that may score against ``probe``: a superset of what the form's check would score."""
@@ -102,22 +120,35 @@ class Index:
             for year in range(probe.year - BIRTH_YEAR_TOLERANCE, probe.year + BIRTH_YEAR_TOLERANCE + 1):
                 block = (key, year)
                 forms = self.blocks.get(block)
-                for row in self.no_family.get(block, ()):
-                    found[row.pk] = row
+                if block in self.no_family:
+                    found.update(self.no_family[block])
                 if not forms:
                     continue
                 if not probe.family_keys:  # the fathers' names or nothing decide: every row of the block
                     for rows in forms.values():
-                        found.update((row.pk, row) for row in rows)
+                        found.update(rows)
                     continue
-                choices = self.choices.get(block)
-                if choices is None:
-                    choices = self.choices[block] = list(forms)
+                matched = self._matched.get(block)
+                if matched is None:
+                    matched = self._matched[block] = {}
                 for family in probe.family_keys:
-                    for form, _score, _i in process.extract(
-                        family, choices, scorer=fuzz.ratio, score_cutoff=FAMILY_NAME_SIMILARITY, limit=None
-                    ):
-                        found.update((row.pk, row) for row in forms[form])
+                    like = matched.get(family)
+                    if like is None:  # rows of one file share family names: each is looked for once a block
+                        choices = self.choices.get(block)
+                        if choices is None:
+                            choices = self.choices[block] = list(forms)
+                        like = matched[family] = [
+                            form
+                            for form, _score, _i in process.extract(
+                                family,
+                                choices,
+                                scorer=fuzz.ratio,
+                                score_cutoff=FAMILY_NAME_SIMILARITY,
+                                limit=None,
+                            )
+                        ]
+                    for form in like:
+                        found.update(forms[form])
         return found
 
 
@@ -132,7 +163,8 @@ def candidates_among(probe: _Probe, rows: dict, *, user_center_ids: set, codes: 
         score, reasons = probe.score(row, same_household)
         if reasons:
             matches[row.pk] = (score, reasons, row)
-    best = sorted(matches, key=lambda pk: -matches[pk][0])[:MAX_COMPARED]
+    # Ties broken by record, older first: the same rows are compared whatever order the rows were read in.
+    best = sorted(matches, key=lambda pk: (-matches[pk][0], pk))[:MAX_COMPARED]
     found = []
     for pk in best:
         _key_score, reasons, row = matches[pk]
@@ -188,14 +220,14 @@ def _held(condition: Q):
 
 @contextlib.contextmanager
 def names_compared_once():
-    """While a file is checked, each pair of spellings is compared once (``names.distance`` is pure, and a
-    file of 50,000 rows asks for the same pairs of common names thousands of times)."""
-    original = names.distance
-    names.distance = functools.lru_cache(maxsize=500_000)(original)
+    """While a file is checked, each pair of spellings is compared once (``names.distance_within`` is pure,
+    and a file of 50,000 rows asks for the same pairs of common names thousands of times)."""
+    original = names.distance_within
+    names.distance_within = functools.lru_cache(maxsize=500_000)(original)
     try:
         yield
     finally:
-        names.distance = original
+        names.distance_within = original
 
 
 def existing_candidates(
@@ -210,7 +242,16 @@ def existing_candidates(
         if not years:
             continue
         span = (min(years) - BIRTH_YEAR_TOLERANCE, max(years) + BIRTH_YEAR_TOLERANCE)
-        index = Index()
+        wanted = {
+            (key, year)
+            for n in numbers
+            if probes[n].year
+            for key in probes[n].first_keys
+            for year in range(
+                probes[n].year - BIRTH_YEAR_TOLERANCE, probes[n].year + BIRTH_YEAR_TOLERANCE + 1
+            )
+        }
+        index = Index(wanted, contacts=False)  # documents and phones: the query below
         for row in _held(
             (Q(first_name_key__in=keys) | Q(first_name_key_original__in=keys)) & Q(birth_year__range=span)
         ):

@@ -132,3 +132,34 @@ def test_typed_beginnings_are_close_to_the_whole_name():
 def test_empty_and_punctuation_only_names_have_no_key():
     assert name_key("") == "" and name_key(" - ") == ""
     assert distance("", "Ali") == 99
+
+
+def _evaluation_names() -> list[str]:
+    import csv
+    from pathlib import Path
+
+    path = Path(names.__file__).parent / "evaluation" / "name_pairs.csv"
+    with path.open(encoding="utf-8") as file:
+        rows = list(csv.DictReader(file))
+    fields = ("given", "family", "given_original", "family_original")
+    found = {row[f"{side}_{field}"] for row in rows for side in "ab" for field in fields}
+    found |= {name for group in SAME_NAME for name in group}
+    return sorted(found - {""})
+
+
+@pytest.mark.parametrize("limit", [0.0, 0.5, NAME_MAX_DISTANCE, 2.0])
+def test_a_bounded_distance_is_the_distance_within_its_limit_and_past_it_otherwise(limit):
+    """The duplicate check stops comparing two names once they are farther apart than it cares about; that
+    shortcut must never change a distance within the limit, nor bring a farther pair within it."""
+    spellings = _evaluation_names()
+    assert len(spellings) > 300
+    compared = 0
+    for a in spellings:
+        for b in spellings[::7]:
+            exact, bounded = distance(a, b), names.distance_within(a, b, limit)
+            if exact <= limit:
+                assert bounded == exact, (a, b)
+            else:
+                assert bounded > limit, (a, b)
+            compared += 1
+    assert compared > 10_000
