@@ -513,10 +513,11 @@ _LATIN_ARTICLE = re.compile(r"^(?:al|el)(?:[\s'-]+|(?=[^\s'-]{3}))", re.IGNORECA
 _ARABIC_ARTICLE = re.compile(r"^ال(?=\S{2})")
 
 
-def family_forms(name: str) -> set[str]:
+@lru_cache(maxsize=50_000)
+def family_forms(name: str) -> frozenset[str]:
     """A family name as written and without its article (Al-Khatib, Alkhatib, الخطيب: also Khatib, خطيب)."""
     name = (name or "").strip()
     if not name:
-        return set()
+        return frozenset()
     bare = _ARABIC_ARTICLE.sub("", _LATIN_ARTICLE.sub("", name))
-    return {name, bare}
+    return frozenset((name, bare))
