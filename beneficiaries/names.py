@@ -15,6 +15,7 @@ changes the stored keys: add a migration that recomputes them (see
 migrations/0002_recompute_name_keys.py).
 """
 
+import math
 import re
 from functools import lru_cache
 
@@ -428,52 +429,13 @@ def _indel(token: tuple, *, against_abjad: bool) -> float:
     return 1.0
 
 
-def _last_row(a: str, b: str) -> list[float]:
-    """The last row of the edit-distance table of ``a`` (all of it) against every prefix of ``b``."""
+def _last_row(a: str, b: str, limit: float = math.inf) -> list[float]:
+    """The last row of the edit-distance table of ``a`` (all of it) against every prefix of ``b``; or, as soon
+    as a row's every cell is past ``limit``, that row's lowest cell alone (costs are never negative, so the
+    distance can only be larger)."""
     (ta, abjad_a), (tb, abjad_b) = spelling(a or ""), spelling(b or "")
     if not ta or not tb:
         return [99.0]
-    drop_a = [_indel(x, against_abjad=abjad_b) for x in ta]
-    drop_b = [_indel(y, against_abjad=abjad_a) for y in tb]
-    previous = [0.0]
-    for cost in drop_b:
-        previous.append(previous[-1] + cost)
-    for x, drop_x in zip(ta, drop_a, strict=True):
-        current = [previous[0] + drop_x]
-        for j, y in enumerate(tb, start=1):
-            current.append(
-                min(
-                    previous[j - 1] + _substitution(x, y),
-                    previous[j] + drop_x,
-                    current[j - 1] + drop_b[j - 1],
-                )
-            )
-        previous = current
-    return previous
-
-
-@lru_cache(maxsize=50_000)
-def distances(typed: str, name: str) -> tuple[float, float]:
-    """``distance`` and ``prefix_distance`` at once (one table gives both)."""
-    row = _last_row(typed, name)
-    return row[-1], min(row)
-
-
-def distance(a: str, b: str) -> float:
-    """How far two spellings of one name are: 0 for the same name however spelt, about 1 per letter or vowel
-    that tells them apart (Mohammed–Muhammad 0, Omar–Ammar 1, Mohammed–Mahmoud 2.5). 99 when either is empty."""
-    return distances(a, b)[0]
-
-
-def distance_within(a: str, b: str, limit: float) -> float:
-    """``distance`` where it is at most ``limit``; otherwise some value above ``limit``.
-
-    The duplicate check only asks whether two names are within a limit, and most names it compares are
-    other people's: the table stops at the first row whose every cell is past the limit (costs are never
-    negative, so the distance can only be larger), often two or three letters in."""
-    (ta, abjad_a), (tb, abjad_b) = spelling(a or ""), spelling(b or "")
-    if not ta or not tb:
-        return 99.0
     drop_a = [_indel(x, against_abjad=abjad_b) for x in ta]
     drop_b = [_indel(y, against_abjad=abjad_a) for y in tb]
     previous = [0.0]
@@ -497,9 +459,30 @@ def distance_within(a: str, b: str, limit: float) -> float:
             if cell < lowest:
                 lowest = cell
         if lowest > limit:
-            return lowest
+            return [lowest]
         previous = current
-    return previous[-1]
+    return previous
+
+
+@lru_cache(maxsize=50_000)
+def distances(typed: str, name: str) -> tuple[float, float]:
+    """``distance`` and ``prefix_distance`` at once (one table gives both)."""
+    row = _last_row(typed, name)
+    return row[-1], min(row)
+
+
+def distance(a: str, b: str) -> float:
+    """How far two spellings of one name are: 0 for the same name however spelt, about 1 per letter or vowel
+    that tells them apart (Mohammed–Muhammad 0, Omar–Ammar 1, Mohammed–Mahmoud 2.5). 99 when either is empty."""
+    return distances(a, b)[0]
+
+
+def distance_within(a: str, b: str, limit: float) -> float:
+    """``distance`` where it is at most ``limit``; otherwise some value above ``limit``.
+
+    The duplicate check only asks whether two names are within a limit, and most names it compares are
+    other people's: their table stops at the first row past the limit, often two or three letters in."""
+    return _last_row(a, b, limit)[-1]
 
 
 def prefix_distance(typed: str, name: str) -> float:
