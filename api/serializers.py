@@ -102,20 +102,7 @@ class ServicePointSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ServicePoint
-        fields = [
-            "id",
-            "organisation",
-            "name",
-            "service_types",
-            "address",
-            "district",
-            "city",
-            "opening_hours",
-            "languages",
-            "eligibility",
-            "referral_method",
-            "contact",
-        ]
+        fields = ["id", "organisation", *ServicePoint.DETAILS]
         read_only_fields = fields
 
 

@@ -249,20 +249,7 @@ class ServicePointForm(forms.ModelForm):
 
     class Meta:
         model = ServicePoint
-        fields = [
-            "partner",
-            "name",
-            "service_types",
-            "city",
-            "district",
-            "address",
-            "opening_hours",
-            "languages",
-            "eligibility",
-            "referral_method",
-            "contact",
-            "is_active",
-        ]
+        fields = ["partner", *ServicePoint.DETAILS, "is_active"]
         widgets = {"eligibility": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, **kwargs):

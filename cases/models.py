@@ -242,6 +242,20 @@ class ServiceType(models.TextChoices):
 
 
 class ServicePoint(models.Model):
+    # What the directory says of a service point, in the order the form, the import file and the API give it.
+    DETAILS = (
+        "name",
+        "service_types",
+        "city",
+        "district",
+        "address",
+        "opening_hours",
+        "languages",
+        "eligibility",
+        "referral_method",
+        "contact",
+    )
+
     """Where a partner offers services: the service directory social workers refer through."""
 
     class ReferralMethod(models.TextChoices):

@@ -12,20 +12,7 @@ from centers.models import Center
 
 # ---------------------------------------------------------------- the service directory
 
-SERVICE_POINT_FIELDS = [
-    "partner",
-    "name",
-    "service_types",
-    "address",
-    "district",
-    "city",
-    "opening_hours",
-    "languages",
-    "eligibility",
-    "referral_method",
-    "contact",
-    "is_active",
-]
+SERVICE_POINT_FIELDS = ["partner", *ServicePoint.DETAILS, "is_active"]
 
 
 def service_point_save(*, center: Center, point: ServicePoint | None = None, data: dict) -> ServicePoint:
@@ -39,19 +26,7 @@ def service_point_save(*, center: Center, point: ServicePoint | None = None, dat
     return point
 
 
-IMPORT_COLUMNS = [
-    "organisation",
-    "name",
-    "service_types",
-    "city",
-    "district",
-    "address",
-    "opening_hours",
-    "languages",
-    "eligibility",
-    "referral_method",
-    "contact",
-]
+IMPORT_COLUMNS = ["organisation", *ServicePoint.DETAILS]
 
 
 def _split(text: str) -> list[str]:
