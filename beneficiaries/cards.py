@@ -1,6 +1,7 @@
 """Registration cards: a QR code that carries only the number and card version, and the person's photo
 where they consented to it."""
 
+import base64
 import io
 from collections.abc import Callable
 
@@ -23,6 +24,15 @@ def card_photo_with(source: Callable) -> None:
 
 def card_photo(person: Beneficiary) -> bytes | None:
     return _photo_sources[0](person) if _photo_sources else None
+
+
+def card_photo_src(person: Beneficiary) -> str | None:
+    """The card's photo for the card page, inline (``data:``), so the page prints what the PDF prints."""
+    photo = card_photo(person)
+    if not photo:
+        return None
+    kind = "image/png" if photo.startswith(b"\x89PNG") else "image/jpeg"
+    return f"data:{kind};base64,{base64.b64encode(photo).decode()}"
 
 
 def card_qr(person: Beneficiary) -> segno.QRCode:

@@ -190,7 +190,12 @@ def edit(request, center, pk):
 @require_perm(Perm.REGISTER_BENEFICIARIES)
 def card(request, center, pk):
     person = access_person(request, pk)
-    return render(request, "beneficiaries/card.html", {"person": person, "qr_svg": cards.card_qr_svg(person)})
+    context = {
+        "person": person,
+        "qr_svg": cards.card_qr_svg(person),
+        "photo_src": cards.card_photo_src(person),
+    }
+    return render(request, "beneficiaries/card.html", context)
 
 
 @require_perm(Perm.REGISTER_BENEFICIARIES)

@@ -61,3 +61,10 @@ def test_reception_keeps_an_identity_scan_and_a_card_photo(page, world):
     expect(photo).to_be_visible()
     assert loaded_width(page, "profile-photo") == 64
     assert sorted(Document.objects.values_list("kind", flat=True)) == [Kind.IDENTITY, Kind.PHOTO]
+
+    # The card page, which staff print, carries the photo as the PDF does (inline: the CSP allows data: images).
+    page.goto(f"/c/ANK/people/{person.pk}/card/")
+    card = page.get_by_test_id("registration-card")
+    expect(card.get_by_test_id("card-photo")).to_be_visible()
+    assert loaded_width(page, "card-photo") == 64
+    assert_accessible(page)

@@ -27,6 +27,13 @@ def _card_images(client, person) -> int:
     return len(page.images)
 
 
+def _card_page_photo(client, person) -> bool:
+    page = client.get(
+        reverse("beneficiaries:card", kwargs={"center": "ANK", "pk": person.pk})
+    ).content.decode()
+    return 'data-testid="card-photo"' in page and 'src="data:image/' in page
+
+
 def _post_photo(client, person, content, name="camera.jpg"):
     url = _photo_url(person)
     token = client.get(url).context["form"]["token"].value()
@@ -37,6 +44,7 @@ def test_reception_takes_a_photo_shown_on_the_profile_and_printed_on_the_card(cl
     person = world.people["ANK"]
     client.force_login(world.user("ANK", "reception"))
     assert _card_images(client, person) == 1  # the QR code alone
+    assert not _card_page_photo(client, person)
 
     response = _post_photo(client, person, jpeg_with_gps_bytes())
 
@@ -48,6 +56,7 @@ def test_reception_takes_a_photo_shown_on_the_profile_and_printed_on_the_card(cl
     assert f'src="{photo_url}?inline"'.encode() in profile.content
     assert client.get(photo_url + "?inline")["Content-Type"] == "image/jpeg"
     assert _card_images(client, person) == 2
+    assert _card_page_photo(client, person)  # the card page prints it too
 
 
 def test_a_new_photo_replaces_the_old_one_and_destroys_its_file(
@@ -102,10 +111,12 @@ def test_withdrawn_consent_hides_the_photo_and_the_card_prints_without_it(client
     photo = make_document(person, by=world.user("ANK", "reception"), kind=Kind.PHOTO)
     client.force_login(world.user("ANK", "reception"))
     assert _card_images(client, person) == 2
+    assert _card_page_photo(client, person)
 
     _withdraw_photo_consent(person)
 
     assert _card_images(client, person) == 1
+    assert not _card_page_photo(client, person)
     profile = client.get(reverse("beneficiaries:detail", kwargs={"center": "ANK", "pk": person.pk}))
     assert b'data-testid="profile-photo"' not in profile.content
     download = reverse("documents:download", kwargs={"center": "ANK", "pk": photo.pk})
