@@ -242,6 +242,8 @@ class ServiceType(models.TextChoices):
 
 
 class ServicePoint(models.Model):
+    """Where a partner offers services: the service directory social workers refer through."""
+
     # What the directory says of a service point, in the order the form, the import file and the API give it.
     DETAILS = (
         "name",
@@ -255,8 +257,6 @@ class ServicePoint(models.Model):
         "referral_method",
         "contact",
     )
-
-    """Where a partner offers services: the service directory social workers refer through."""
 
     class ReferralMethod(models.TextChoices):
         IN_PERSON = "in_person", _("In person")

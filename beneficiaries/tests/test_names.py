@@ -1,3 +1,6 @@
+import csv
+from pathlib import Path
+
 import pytest
 
 from beneficiaries import names
@@ -135,9 +138,6 @@ def test_empty_and_punctuation_only_names_have_no_key():
 
 
 def _evaluation_names() -> list[str]:
-    import csv
-    from pathlib import Path
-
     path = Path(names.__file__).parent / "evaluation" / "name_pairs.csv"
     with path.open(encoding="utf-8") as file:
         rows = list(csv.DictReader(file))

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from beneficiaries.models import Beneficiary, Consent, DuplicateDecision, Household
+from beneficiaries.services import registration_number_next, registration_numbers_next
 from beneficiaries.tests.conftest import registration_post
 from beneficiaries.tests.factories import BeneficiaryFactory, foreigner_id
 
@@ -239,8 +240,6 @@ def test_a_forged_household_size_is_refused_without_building_a_thousand_forms(cl
 
 
 def test_a_batch_of_numbers_continues_the_centres_sequence_without_a_gap(world):
-    from beneficiaries.services import registration_number_next, registration_numbers_next
-
     center = world.centers["ANK"]
     with transaction.atomic():
         first = registration_number_next(center=center, year=2031)
