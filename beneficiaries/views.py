@@ -190,6 +190,8 @@ def edit(request, center, pk):
 @require_perm(Perm.REGISTER_BENEFICIARIES)
 def card(request, center, pk):
     person = access_person(request, pk)
+    # The page shows the card's photo as the profile does, so it is an opening of the record like the profile.
+    record_access(user=request.user, center=request.center, path=request.path, person=person)
     context = {
         "person": person,
         "qr_svg": cards.card_qr_svg(person),

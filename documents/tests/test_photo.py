@@ -7,6 +7,7 @@ from django.utils import timezone
 from PIL import Image
 from pypdf import PdfReader
 
+from audit.models import AccessLog
 from beneficiaries.models import Consent, ConsentScope
 from documents.models import Document, Kind
 
@@ -57,6 +58,8 @@ def test_reception_takes_a_photo_shown_on_the_profile_and_printed_on_the_card(cl
     assert client.get(photo_url + "?inline")["Content-Type"] == "image/jpeg"
     assert _card_images(client, person) == 2
     assert _card_page_photo(client, person)  # the card page prints it too
+    card_url = reverse("beneficiaries:card", kwargs={"center": "ANK", "pk": person.pk})
+    assert AccessLog.objects.filter(beneficiary=person, path=card_url).exists()  # and is logged as an opening
 
 
 def test_a_new_photo_replaces_the_old_one_and_destroys_its_file(
