@@ -17,6 +17,7 @@ migrations/0002_recompute_name_keys.py).
 
 import math
 import re
+from collections import Counter
 from functools import lru_cache
 
 from anyascii import anyascii
@@ -481,8 +482,36 @@ def distance_within(a: str, b: str, limit: float) -> float:
     """``distance`` where it is at most ``limit``; otherwise some value above ``limit``.
 
     The duplicate check only asks whether two names are within a limit, and most names it compares are
-    other people's: their table stops at the first row past the limit, often two or three letters in."""
+    other people's: most have consonants the other lacks (``consonants_apart``), and the table of the rest
+    stops at the first row past the limit, often two or three letters in."""
+    apart = consonants_apart(a, b)
+    if apart > limit:
+        return float(apart)
     return _last_row(a, b, limit)[-1]
+
+
+@lru_cache(maxsize=50_000)
+def _consonants(name: str) -> Counter:
+    """The consonants of a name's spelling other than h, counted (empty when the name has no tokens)."""
+    tokens, _abjad = spelling(name or "")
+    if not tokens:
+        return Counter()
+    return Counter(t[1] for t in tokens if t[0] == "C" and t[1] != "h")
+
+
+def consonants_apart(a: str, b: str) -> int:
+    """A lower bound of ``distance(a, b)``, 0 when either name has no tokens.
+
+    A consonant other than h costs 1 to leave out and 1 to replace by anything but itself (``_indel``,
+    ``_substitution``: only a final h stands for another letter, the consonant h); each step of the table
+    moves at most one letter of each name. So every consonant of one name that the other has fewer of costs
+    at least 1."""
+    ca, cb = _consonants(a), _consonants(b)
+    if not ca and not cb:
+        return 0
+    if not spelling(a or "")[0] or not spelling(b or "")[0]:
+        return 0
+    return max(sum((ca - cb).values()), sum((cb - ca).values()))
 
 
 def prefix_distance(typed: str, name: str) -> float:

@@ -14,6 +14,7 @@ from beneficiaries import names
 from beneficiaries.documents import normalize_document_number
 from beneficiaries.models import Beneficiary, DuplicateDecision, RegistrationAlias, Sex
 from beneficiaries.ranking import (
+    NAME_MAX_DISTANCE,
     STRONG,
     RankedSearch,
     family_distance,
@@ -154,7 +155,8 @@ class _Probe:
             ) & Q(birth_year__range=(self.year - BIRTH_YEAR_TOLERANCE, self.year + BIRTH_YEAR_TOLERANCE))
         return condition
 
-    def score(self, row, same_household_id) -> tuple[int, list[str]]:
+    def score(self, row, same_household_id, similarity=None) -> tuple[int, list[str]]:
+        """``similarity``: the row's family-name similarity (``_family_similarity``) if already known."""
         reasons, score = [], 0
         if row.same_document:
             reasons.append("document")
@@ -169,7 +171,8 @@ class _Probe:
             and abs(row.birth_year - self.year) <= BIRTH_YEAR_TOLERANCE
             and _sexes_compatible(self.sex, row.sex)
         ):
-            similarity = _family_similarity(self.family_keys, self.father_key, row)
+            if similarity is None:
+                similarity = _family_similarity(self.family_keys, self.father_key, row)
             if similarity >= FAMILY_NAME_SIMILARITY:
                 reasons.append("name")
                 # Same family key and same year first: 90 at best, below a shared document.
@@ -228,6 +231,8 @@ def _compared(probe: _Probe, record: dict, reasons: list[str]) -> tuple[int, lis
         return score, reasons, STRONG
     others = [r for r in reasons if r != "name"]
     given = given_distance(probe.given_names, present(record["first_name"], record["first_name_original"]))
+    if given > NAME_MAX_DISTANCE:  # another given name: whatever the family names, no name match
+        return score, others, STRONG
     family = family_distance(probe.family_names, present(record["last_name"], record["last_name_original"]))
     strength = name_strength(given, family)
     if strength is None:

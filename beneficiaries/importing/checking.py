@@ -314,12 +314,14 @@ def _in_file(rows: list[CheckedRow], center_id: int) -> None:
     for row in rows:
         if row.probe is None:
             continue
+        similarity = {}
         found = matching.candidates_among(
             row.probe,
-            index.near(row.probe),
+            index.near(row.probe, similarity),
             user_center_ids=set(),
             codes={},
             same_household=row.household_key or None,
+            similarity=similarity,
         )
         if found:
             row.kind, row.same_as_row = ImportRow.Kind.IN_FILE, min(c.pk for c in found)
@@ -392,15 +394,17 @@ def check_rows(
             row.kind = ImportRow.Kind.ERROR
         elif row.kind == ImportRow.Kind.BEFORE:
             row.probe = None
-    with matching.names_compared_once():
-        _in_file(checked, center.pk)
-        probes = {r.number: r.probe for r in checked if r.probe is not None and r.kind == ImportRow.Kind.NEW}
+    # Every valid row is compared with the records while the rows are compared with one another (a large
+    # file in two processes: matching.existing_candidates); a row found earlier in the file stays that.
+    probes = {r.number: r.probe for r in checked if r.probe is not None and r.kind == ImportRow.Kind.NEW}
+    with matching.names_compared_once(), matching.collector_paused():
         found = matching.existing_candidates(
             probes,
             user_center_ids={center.pk},
             progress=lambda done: progress(0.5 + 0.45 * done / max(len(probes), 1)),
+            meanwhile=lambda: _in_file(checked, center.pk),
         )
     for row in checked:
-        if row.number in found:
+        if row.kind == ImportRow.Kind.NEW and row.number in found:
             _classify(row, found[row.number])
     return checked

@@ -8,8 +8,10 @@ one query per batch of given-name keys, and the family names of a block are comp
 ``extract`` (in C) before the form's scoring sees the few rows that can match.
 """
 
+import bisect
 import contextlib
 import functools
+import gc
 from collections import defaultdict, namedtuple
 
 from django.db.models import CharField, Q
@@ -30,6 +32,8 @@ from beneficiaries.selectors import (
     _Probe,
 )
 from centers.models import Center
+
+from . import beside
 
 FIELDS = (
     "pk",
@@ -53,6 +57,11 @@ FIELDS = (
 # What _Probe.score reads from a row, plus the two comparisons the form makes in SQL.
 Held = namedtuple("Held", (*FIELDS, "same_phone", "same_document"))
 KEYS_PER_QUERY = 200
+# Files with fewer rows to check are checked in one process: a second one would cost more than it saves.
+PARALLEL_FROM = 2000
+# The share of the rows this process checks against the records when a second process checks the rest; this
+# one also checks the file's rows against one another (about a sixth of the work, measured on `make bench`).
+PARENT_SHARE = 0.35
 PROBES_PER_QUERY = 2000
 
 
@@ -61,21 +70,105 @@ def e164(phone) -> str:
     return getattr(phone, "as_e164", None) or str(phone or "")
 
 
+# Forms longer than this are not indexed by their deletions (a key of 15 letters has 4,944 of them): they
+# are compared one by one, as are keys this long.
+MAX_INDEXED = 12
+# Fewer new forms than this since a key was last looked for are compared one by one (the file's own index
+# grows a row at a time).
+FEW_NEW = 1000
+
+
+@functools.lru_cache(maxsize=200_000)
+def deletions(key: str) -> frozenset[str]:
+    """``key`` and what is left of it with up to a third of its letters deleted (at the similarity of 80).
+
+    Two keys a and b are alike when rapidfuzz's ratio, 100 * (1 - indel / (|a| + |b|)), is at least T.
+    Their longest common subsequence s leaves e_a = |a| - |s| and e_b = |b| - |s| letters out, and
+    indel = e_a + e_b, so alike means e_a + e_b <= r * |s| with r = 2 (100 - T) / T; each of e_a and e_b
+    is then at most |key| * r / (1 + r) = |key| * 2 (100 - T) / (200 - T): a third at T = 80. So two alike
+    keys always share a string of these two sets (their s), and looking up a key's deletions finds every
+    form that may be alike; rapidfuzz then says which are."""
+    most = len(key) * 2 * (100 - FAMILY_NAME_SIMILARITY) // (200 - FAMILY_NAME_SIMILARITY)
+    found = frontier = {key}
+    for _ in range(most):
+        frontier = {w[:i] + w[i + 1 :] for w in frontier for i in range(len(w))}
+        found = found | frontier
+    return frozenset(found)
+
+
+class Likeness:
+    """Which family-name forms are like a probe's family-name key (rapidfuzz ratio at least
+    FAMILY_NAME_SIMILARITY), kept for the whole file.
+
+    A block is a given-name key and a year; a family name is looked for in many blocks, whose forms are
+    mostly the same few thousand. So each key is compared once with the forms read so far, found through
+    their deletions (``deletions``) instead of one by one, and each block takes the forms it holds from
+    that answer: the same forms with the same scores as rapidfuzz's ``extract`` over the block."""
+
+    def __init__(self):
+        self.forms = []  # every form of every index that shares this, in the order added
+        self._known = set()
+        self._by_deletion = defaultdict(list)  # deletion -> numbers of the forms (in self.forms) with it
+        self._long = []  # numbers of the forms longer than MAX_INDEXED
+        self._like = {}  # family key -> ({form: score} among the first n forms, n)
+
+    def add(self, form: str) -> None:
+        if form in self._known:
+            return
+        self._known.add(form)
+        number = len(self.forms)
+        self.forms.append(form)
+        if len(form) > MAX_INDEXED:
+            self._long.append(number)
+            return
+        for deleted in deletions(form):
+            self._by_deletion[deleted].append(number)
+
+    def like(self, family: str) -> dict[str, float]:
+        """Every form read so far that is like ``family``, with its score."""
+        scores, since = self._like.get(family) or ({}, 0)
+        if since < len(self.forms):
+            if len(self.forms) - since < FEW_NEW or len(family) > MAX_INDEXED:
+                maybe = self.forms[since:]
+            else:
+                numbers = {n for d in deletions(family) for n in self._by_deletion.get(d, ()) if n >= since}
+                numbers.update(self._long[bisect.bisect_left(self._long, since) :])
+                maybe = [self.forms[n] for n in numbers]
+            scores.update(_like(family, maybe))
+            self._like[family] = (scores, len(self.forms))
+        return scores
+
+    def among(self, family: str, forms: dict) -> list[tuple[str, float]]:
+        """The forms of ``forms`` (a block's {form: rows}) like ``family``, with their scores."""
+        scores = self.like(family)
+        return [(form, scores[form]) for form in scores.keys() & forms.keys()]
+
+
+def _like(family: str, choices: list[str]) -> list[tuple[str, float]]:
+    return [
+        (form, score)
+        for form, score, _i in process.extract(
+            family, choices, scorer=fuzz.ratio, score_cutoff=FAMILY_NAME_SIMILARITY, limit=None
+        )
+    ]
+
+
 class Index:
     """Records by given-name key and year, then by family-name form; and by document and phone.
 
     ``blocks`` limits it to the (given-name key, year) blocks some row probes: a batch's query reads every
     year of its keys, and most of those records are no row's neighbours. ``contacts=False`` leaves out the
-    documents and phones (read by a query of their own)."""
+    documents and phones (read by a query of their own). Indexes that share a ``likeness`` share what they
+    learnt about family names."""
 
-    def __init__(self, blocks: set | None = None, *, contacts: bool = True):
+    def __init__(self, blocks: set | None = None, *, contacts: bool = True, likeness: Likeness | None = None):
         self.blocks = defaultdict(dict)  # (key, year) -> {family form: {pk: row}}
         self.no_family = defaultdict(dict)  # (key, year) -> {pk: row} without a family name
-        self.choices = {}  # (key, year) -> the block's family forms, as a list for rapidfuzz
         self.by_document = defaultdict(list)
         self.by_phone = defaultdict(list)
+        self.likeness = likeness or Likeness()
         self._forms = {}
-        self._matched = {}  # (key, year) -> {family key: the block's forms it is like}
+        self._matched = {}  # (key, year) -> {family key: [(form of the block, score)]}
         self._wanted = blocks
         self._contacts = contacts
 
@@ -91,6 +184,8 @@ class Index:
             forms = self._forms.get(family)
             if forms is None:
                 forms = self._forms[family] = tuple(_family_forms(*family))
+                for form in forms:
+                    self.likeness.add(form)
             if not forms:
                 self.no_family[block][row.pk] = row
             by_form = self.blocks[block]
@@ -99,7 +194,6 @@ class Index:
                     by_form[form][row.pk] = row
                 else:
                     by_form[form] = {row.pk: row}
-                    self.choices.pop(block, None)
                     self._matched.pop(block, None)
         if self._contacts:
             if row.document_number:
@@ -107,8 +201,12 @@ class Index:
             if row.phone:
                 self.by_phone[e164(row.phone)].append(row)
 
-    def near(self, probe: _Probe) -> dict[int, Held]:
-        """The rows that may score against ``probe``: a superset of what the form's check would score."""
+    def near(self, probe: _Probe, similarity: dict | None = None) -> dict[int, Held]:
+        """The rows that may score against ``probe``: a superset of what the form's check would score.
+
+        ``similarity``, when given, is told each row's family-name similarity to the probe wherever it is
+        at least FAMILY_NAME_SIMILARITY (``selectors._family_similarity``, found here without comparing
+        the row's names again)."""
         found = {}
         for row in self.by_document.get(probe.document, ()) if probe.document else ():
             found[row.pk] = row
@@ -116,6 +214,7 @@ class Index:
             found[row.pk] = row
         if not probe.year:
             return found
+        likeness = self.likeness
         for key in probe.first_keys:
             for year in range(probe.year - BIRTH_YEAR_TOLERANCE, probe.year + BIRTH_YEAR_TOLERANCE + 1):
                 block = (key, year)
@@ -134,33 +233,31 @@ class Index:
                 for family in probe.family_keys:
                     like = matched.get(family)
                     if like is None:  # rows of one file share family names: each is looked for once a block
-                        choices = self.choices.get(block)
-                        if choices is None:
-                            choices = self.choices[block] = list(forms)
-                        like = matched[family] = [
-                            form
-                            for form, _score, _i in process.extract(
-                                family,
-                                choices,
-                                scorer=fuzz.ratio,
-                                score_cutoff=FAMILY_NAME_SIMILARITY,
-                                limit=None,
-                            )
-                        ]
-                    for form in like:
-                        found.update(forms[form])
+                        like = matched[family] = likeness.among(family, forms)
+                    for form, score in like:
+                        rows = forms[form]
+                        found.update(rows)
+                        if similarity is not None:
+                            for pk in rows:
+                                if similarity.get(pk, 0) < score:
+                                    similarity[pk] = score
         return found
 
 
-def candidates_among(probe: _Probe, rows: dict, *, user_center_ids: set, codes: dict, same_household=None):
-    """The form's candidates for ``probe`` among ``rows``: scored, names compared, strong ones first."""
+def candidates_among(
+    probe: _Probe, rows: dict, *, user_center_ids: set, codes: dict, same_household=None, similarity=None
+):
+    """The form's candidates for ``probe`` among ``rows``: scored, names compared, strong ones first.
+
+    ``similarity``: the family-name similarities ``Index.near`` found, by row."""
     matches = {}
+    similarity = similarity or {}
     for row in rows.values():
         row = row._replace(
             same_phone=bool(probe.phone) and e164(row.phone) == probe.phone,
             same_document=bool(probe.document) and row.document_number == probe.document,
         )
-        score, reasons = probe.score(row, same_household)
+        score, reasons = probe.score(row, same_household, similarity.get(row.pk))
         if reasons:
             matches[row.pk] = (score, reasons, row)
     # Ties broken by record, older first: the same rows are compared whatever order the rows were read in.
@@ -230,12 +327,58 @@ def names_compared_once():
         names.distance_within = original
 
 
+@contextlib.contextmanager
+def collector_paused():
+    """No cyclic garbage collection while a file is checked.
+
+    The check holds millions of small dicts and tuples (a million records in blocks); each time the cycle
+    collector runs its oldest generation it walks them all, which took a fifth of a 50,000-row dry run. They
+    form no cycles, so reference counting frees them; anything cyclic left meanwhile is collected after."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def existing_candidates(
+    probes: dict[int, _Probe], *, user_center_ids: set, progress=lambda done: None, meanwhile=lambda: None
+) -> dict[int, list[Candidate]]:
+    """Row number -> the records of every centre that may be that row's person, as the form finds them.
+
+    A large file is shared with a second process (``beside``): this one runs ``meanwhile`` (the check of
+    the file's own rows) and PARENT_SHARE of the rows, the other the rest."""
+    if len(probes) < PARALLEL_FROM or not beside.can_fork():
+        meanwhile()
+        return _existing(probes, user_center_ids=user_center_ids, progress=progress)
+    numbers = sorted(probes, key=lambda n: (min(probes[n].first_keys, default=""), n))
+    cut = round(len(numbers) * PARENT_SHARE)
+    mine = {n: probes[n] for n in numbers[:cut]}
+    theirs = {n: probes[n] for n in numbers[cut:]}
+
+    def my_share():
+        meanwhile()
+        return _existing(
+            mine,
+            user_center_ids=user_center_ids,
+            progress=lambda done: progress(done * len(probes) // len(mine)),
+        )
+
+    found_there, found_here = beside.run_beside(
+        lambda: _existing(theirs, user_center_ids=user_center_ids), my_share
+    )
+    return {**found_there, **found_here}
+
+
+def _existing(
     probes: dict[int, _Probe], *, user_center_ids: set, progress=lambda done: None
 ) -> dict[int, list[Candidate]]:
-    """Row number -> the records of every centre that may be that row's person, as the form finds them."""
     codes = dict(Center.objects.values_list("pk", "code"))
     near: dict[int, dict] = defaultdict(dict)
+    similar: dict[int, dict] = defaultdict(dict)
+    likeness = Likeness()
     done = 0
     for keys, numbers in _batches(probes):
         years = [probes[n].year for n in numbers if probes[n].year]
@@ -251,13 +394,13 @@ def existing_candidates(
                 probes[n].year - BIRTH_YEAR_TOLERANCE, probes[n].year + BIRTH_YEAR_TOLERANCE + 1
             )
         }
-        index = Index(wanted, contacts=False)  # documents and phones: the query below
+        index = Index(wanted, contacts=False, likeness=likeness)  # documents and phones: the query below
         for row in _held(
             (Q(first_name_key__in=keys) | Q(first_name_key_original__in=keys)) & Q(birth_year__range=span)
         ):
             index.add(row)
         for number in numbers:
-            near[number].update(index.near(probes[number]))
+            near[number].update(index.near(probes[number], similar[number]))
         done += len(numbers)
         progress(done)
     numbers = sorted(probes)
@@ -277,6 +420,12 @@ def existing_candidates(
             for row in index.by_phone.get(probe.phone, ()) if probe.phone else ():
                 near[number][row.pk] = row
     return {
-        number: candidates_among(probe, near.get(number, {}), user_center_ids=user_center_ids, codes=codes)
+        number: candidates_among(
+            probe,
+            near.get(number, {}),
+            user_center_ids=user_center_ids,
+            codes=codes,
+            similarity=similar.get(number),
+        )
         for number, probe in probes.items()
     }
