@@ -511,7 +511,12 @@ def consonants_apart(a: str, b: str) -> int:
         return 0
     if not spelling(a or "")[0] or not spelling(b or "")[0]:
         return 0
-    return max(sum((ca - cb).values()), sum((cb - ca).values()))
+    return max(_more(ca, cb), _more(cb, ca))
+
+
+def _more(ca: Counter, cb: Counter) -> int:
+    """How many letters ``ca`` has more of than ``cb`` (``sum((ca - cb).values())``, without a Counter)."""
+    return sum(n - cb[letter] for letter, n in ca.items() if n > cb[letter])
 
 
 def prefix_distance(typed: str, name: str) -> float:

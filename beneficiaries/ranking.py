@@ -11,7 +11,7 @@ are always other people, so a warning seldom interrupts the desk for nothing.
 """
 
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
@@ -45,11 +45,16 @@ def given_distance(typed: tuple, stored: tuple) -> float:
 
 def family_distance(typed: tuple, stored: tuple) -> float | None:
     """As given_distance, for family names with and without their article; None when one side has none."""
-    typed_forms = set().union(*(names.family_forms(n) for n in typed))
-    stored_forms = set().union(*(names.family_forms(n) for n in stored))
+    typed_forms, stored_forms = _family_forms_of(typed), _family_forms_of(stored)
     if not typed_forms or not stored_forms:
         return None
     return min(names.distance_within(a, b, NAME_MAX_DISTANCE) for a in typed_forms for b in stored_forms)
+
+
+@lru_cache(maxsize=50_000)
+def _family_forms_of(spellings: tuple) -> frozenset:
+    """Every form of a record's family names (asked again for each record compared with a name)."""
+    return frozenset().union(*(names.family_forms(n) for n in spellings))
 
 
 def name_strength(given: float, family: float | None) -> str | None:

@@ -71,10 +71,10 @@ class Candidate:
 
 def _e164(phone) -> str:
     """A phone as stored (E.164), from a PhoneNumber or what a person typed."""
+    if hasattr(phone, "as_e164"):  # a PhoneNumber: its truth value would validate it once more
+        return phone.as_e164 if phone.is_valid() else ""
     if not phone:
         return ""
-    if hasattr(phone, "as_e164"):
-        return phone.as_e164 if phone.is_valid() else ""
     try:
         parsed = phonenumbers.parse(str(phone), settings.PHONENUMBER_DEFAULT_REGION)
     except phonenumbers.NumberParseException:

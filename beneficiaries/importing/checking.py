@@ -25,7 +25,7 @@ from beneficiaries.selectors import _Probe
 from beneficiaries.services import INHERITED_FROM_HEAD
 from centers.models import Center
 
-from . import matching
+from . import beside, matching
 from .columns import BY_CODE, CONSENTS, MULTIPLE, _in_each_language, choice_lookup
 from .models import ImportedRow, ImportRow
 
@@ -366,6 +366,27 @@ def _classify(row: CheckedRow, found: list) -> None:
     row.kind = ImportRow.Kind.EXISTING if sure and not rivals else ImportRow.Kind.POSSIBLE
 
 
+def _validate_all(rows: list[CheckedRow], lookups: _Lookups, progress) -> None:
+    """Every row validated; a large file's second half in a second process (``beside``)."""
+    split = len(rows) >= matching.PARALLEL_FROM and beside.can_fork()
+    mine, theirs = (rows[: len(rows) // 2], rows[len(rows) // 2 :]) if split else (rows, [])
+
+    def their_half():
+        for row in theirs:
+            validate(row, lookups)
+        return [(row.person, row.errors, row.probe) for row in theirs]
+
+    def my_half():
+        for done, row in enumerate(mine, start=1):
+            validate(row, lookups)
+            if done % 1000 == 0:
+                progress(0.5 * done / len(mine))
+
+    validated, _mine = beside.run_beside(their_half, my_half) if split else ([], my_half())
+    for row, (person, errors, probe) in zip(theirs, validated, strict=True):
+        row.person, row.errors, row.probe = person, errors, probe
+
+
 def check_rows(
     *, center: Center, rows: list[list[str]], mapping: dict[str, int], progress=lambda share: None
 ) -> list[CheckedRow]:
@@ -384,11 +405,7 @@ def check_rows(
         )
     _before(checked, center)
     _households(checked)
-    for done, row in enumerate(checked, start=1):
-        if row.kind != ImportRow.Kind.BEFORE:
-            validate(row, lookups)
-        if done % 1000 == 0:
-            progress(0.5 * done / len(checked))
+    _validate_all([r for r in checked if r.kind != ImportRow.Kind.BEFORE], lookups, progress)
     for row in checked:
         if row.errors:
             row.kind = ImportRow.Kind.ERROR

@@ -61,7 +61,7 @@ KEYS_PER_QUERY = 200
 PARALLEL_FROM = 2000
 # The share of the rows this process checks against the records when a second process checks the rest; this
 # one also checks the file's rows against one another (about a sixth of the work, measured on `make bench`).
-PARENT_SHARE = 0.35
+PARENT_SHARE = 0.37
 PROBES_PER_QUERY = 2000
 
 
@@ -252,11 +252,13 @@ def candidates_among(
     ``similarity``: the family-name similarities ``Index.near`` found, by row."""
     matches = {}
     similarity = similarity or {}
+    contacts = bool(probe.phone or probe.document)
     for row in rows.values():
-        row = row._replace(
-            same_phone=bool(probe.phone) and e164(row.phone) == probe.phone,
-            same_document=bool(probe.document) and row.document_number == probe.document,
-        )
+        if contacts:  # rows are read with neither flag set
+            row = row._replace(
+                same_phone=bool(probe.phone) and e164(row.phone) == probe.phone,
+                same_document=bool(probe.document) and row.document_number == probe.document,
+            )
         score, reasons = probe.score(row, same_household, similarity.get(row.pk))
         if reasons:
             matches[row.pk] = (score, reasons, row)
@@ -265,7 +267,7 @@ def candidates_among(
     found = []
     for pk in best:
         _key_score, reasons, row = matches[pk]
-        score, reasons, strength = _compared(probe, row._asdict(), reasons)
+        score, reasons, strength = _compared(probe, _names(row), reasons)
         if reasons:
             found.append(
                 Candidate(
@@ -282,6 +284,17 @@ def candidates_among(
             )
     found.sort(key=lambda c: (c.strength != STRONG, -c.score, c.registration_number))
     return found[:MAX_CANDIDATES]
+
+
+def _names(row: Held) -> dict:
+    """What ``selectors._compared`` reads of a record."""
+    return {
+        "first_name": row.first_name,
+        "first_name_original": row.first_name_original,
+        "last_name": row.last_name,
+        "last_name_original": row.last_name_original,
+        "birth_year": row.birth_year,
+    }
 
 
 def _batches(probes: dict[int, _Probe]):

@@ -79,7 +79,9 @@ def test_two_alike_keys_share_a_deletion():
 # ---------------------------------------------------------------- two processes (beside.py)
 
 
-@pytest.mark.django_db(transaction=True)  # the second process reads through its own connection
+@pytest.mark.django_db(
+    transaction=True, serialized_rollback=True
+)  # the second process reads through its own connection
 def test_the_second_process_reads_the_database_and_answers_through_the_pipe():
     BeneficiaryFactory()
     here = os.getpid()
@@ -91,7 +93,7 @@ def test_the_second_process_reads_the_database_and_answers_through_the_pipe():
     assert Beneficiary.objects.count() == 1  # this process's connection still works
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_second_process_that_fails_has_its_share_computed_here():
     here = os.getpid()
 
@@ -112,7 +114,7 @@ def test_inside_a_transaction_both_shares_run_here():
     assert beside.run_beside(os.getpid, os.getpid) == (here, here)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_file_checked_in_two_processes_gets_the_answer_of_one(world):
     """The dry run of a file past PARALLEL_FROM rows, split over two processes, classifies every row and
     names every candidate as when one process checks it all."""
