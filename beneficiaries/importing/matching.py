@@ -3,9 +3,11 @@
 The rules are the form's own: a row is probed with ``selectors._Probe`` (the same block: document, phone,
 given-name key within two years), scored by ``_Probe.score`` and its names compared by
 ``selectors._compared``. Only the reading differs, so that 50,000 rows against a million records take
-seconds, not hours: the keys of the file are computed once, the records of many rows' blocks are read by
-one query per batch of given-name keys, and the family names of a block are compared with rapidfuzz's
-``extract`` (in C) before the form's scoring sees the few rows that can match.
+under a minute, not hours: the keys of the file are computed once, the records of many rows' blocks are
+read by one query per batch of given-name keys, each family-name key is compared once with the forms that
+may be like it (``Likeness``, found through their deletions), and the form's scoring sees only the rows
+that can match, with their similarity already known. A large file is shared with a second process
+(``beside``).
 """
 
 import bisect
