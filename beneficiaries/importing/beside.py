@@ -58,7 +58,8 @@ def run_beside(child_share, parent_share):
             sent = answer.read()
         _pid, status = os.waitpid(pid, 0)
     if status == 0 and sent:
-        return pickle.loads(sent), mine  # noqa: S301 - written by our own child process a moment ago
+        # Written by our own child process a moment ago, through a pipe only the two of them hold.
+        return pickle.loads(sent), mine  # noqa: S301  # nosec B301
     logger.warning(
         "The second process of the duplicate check ended with status %s; its share runs here", status
     )
