@@ -80,7 +80,6 @@ MAX_INDEXED = 12
 FEW_NEW = 1000
 
 
-@functools.lru_cache(maxsize=200_000)
 def deletions(key: str) -> frozenset[str]:
     """``key`` and what is left of it with up to a third of its letters deleted (at the similarity of 80).
 
@@ -89,7 +88,10 @@ def deletions(key: str) -> frozenset[str]:
     indel = e_a + e_b, so alike means e_a + e_b <= r * |s| with r = 2 (100 - T) / T; each of e_a and e_b
     is then at most |key| * r / (1 + r) = |key| * 2 (100 - T) / (200 - T): a third at T = 80. So two alike
     keys always share a string of these two sets (their s), and looking up a key's deletions finds every
-    form that may be alike; rapidfuzz then says which are."""
+    form that may be alike; rapidfuzz then says which are.
+
+    Not cached: ``Likeness`` asks once per form and seldom per key, and a module-level cache would keep a
+    file's tens of thousands of sets in the imports worker after the file is checked."""
     most = len(key) * 2 * (100 - FAMILY_NAME_SIMILARITY) // (200 - FAMILY_NAME_SIMILARITY)
     found = frontier = {key}
     for _ in range(most):
